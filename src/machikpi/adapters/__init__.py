@@ -1,0 +1,1 @@
+"""Adapters around the pure core: command line, storage, web, reports."""
