@@ -25,7 +25,7 @@ ERAS: dict[str, int] = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成"
 ERA_LETTERS: dict[str, str] = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
 
 _ERA_RE = re.compile(
-    r"(?P<era>明治|大正|昭和|平成|令和)\s*(?P<n>元|\d{1,2})\s*(?P<suffix>年度|年)?"
+    r"(?P<era>明治|大正|昭和|平成|令和)\s*(?P<n>元|\d{1,3})\s*(?P<suffix>年度|年)?"
     r"|(?<![A-Za-z])(?P<letter>[MTSHR])\s*(?P<ln>元|\d{1,2})(?![\d.A-Za-z])\s*(?P<lsuffix>年度|年)?"
 )
 _WESTERN_RE = re.compile(r"(?<!\d)(?P<year>1[89]\d\d|2[01]\d\d)(?!\d)\s*(?P<suffix>年度|年)?")
