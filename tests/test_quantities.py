@@ -174,9 +174,11 @@ def test_quantity_round_trip(value: float, unit: str) -> None:
 @given(st.text(max_size=40))
 def test_read_cell_raises_only_its_own_error(text: str) -> None:
     try:
-        read_cell(text)
+        cell = read_cell(text)
     except QuantityError:
-        pass
+        return
+    # A cell that reads has a value exactly when its status says so.
+    assert (cell.value is not None) == (cell.status is CellStatus.VALUE)
 
 
 @given(st.text(max_size=40))
