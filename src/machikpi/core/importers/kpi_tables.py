@@ -95,6 +95,12 @@ def _to_int(num: str) -> int:
     return total
 
 
+def _heading_title(title: str) -> bool:
+    """Whether the text after ``重点戦略N`` can be a heading's title: short, not
+    a sentence (``。``) and not prose continuing with a particle (``重点戦略1は、…``)."""
+    return len(title) <= 40 and "。" not in title and not re.match(r"[はがをにのとでもや、,]", title)
+
+
 def _block_kind(line: str) -> str | None:
     """The kind of a ◆ block heading (``数値目標``, ``KPI``, ``方向性``,
     ``取組``, ``other``), ``None`` when ``line`` is not one. The bullet may be
@@ -252,7 +258,7 @@ class _Reader:
             self.announced[code] = (join_wrapped(m.group("title")), i)
             return i + 1
         m = _STRATEGY.match(line)
-        if m and "。" not in m.group("title") and len(m.group("title")) <= 40:
+        if m and _heading_title(m.group("title")):
             return self.start_strategy(i, m)
         kind = _block_kind(line)
         if kind is not None:
