@@ -272,3 +272,18 @@ def test_prose_naming_a_strategy_is_not_a_heading() -> None:
     plan = kpi_tables.read(SourceText.from_text("t.txt", doc))
     assert [(s.code, s.title) for s in plan.nodes] == [("1", "ひとを育てる")]
     assert plan.warnings == []
+
+
+def test_header_wrapped_over_two_lines() -> None:
+    doc = (
+        "重点戦略2 ひとを育てる\n\n◆KPI\n\n"
+        "指標名\t基準値\t目標値\t目標値\n"
+        "\t(令和5年度)\t(令和9年度)\t(令和13年度)\n"
+        "人材育成数\t10人\t20人\t30人\n"
+    )
+    plan = kpi_tables.read(SourceText.from_text("t.txt", doc))
+    (_, ind), *rest = plan.indicators()
+    assert rest == [] and ind.role == Role.KPI
+    s = ind.series[0]
+    assert (s.baseline.year, [t.year for t in s.targets]) == (2023, [2027, 2031])
+    assert [t.value for t in s.targets] == [20, 30]

@@ -358,6 +358,8 @@ class _Reader:
         n = len(self.src.lines)
         table = _Table()
         j = i + 1
+        if j <= n and self._header_years(header, self.src.line(j)):
+            j += 1
         pending_name = ""
         while j <= n:
             text = self.src.line(j).strip()
@@ -392,6 +394,22 @@ class _Reader:
         table.end = j - 1
         self.last_table = table
         return j
+
+    def _header_years(self, header: _Header, line: str) -> bool:
+        """Complete ``header`` with the years of a header wrapped onto ``line``
+        (``\t\t(2027)\t(2031)``: no name, only years); ``False`` if it is not one."""
+        cells = split_cells(line.rstrip("\n"))
+        if "\t" not in line or cells[0] or not any(c for c in cells):
+            return False
+        periods = [header_period(c) for c in cells]
+        if any(c and p is None for c, p in zip(cells, periods, strict=True)):
+            return False
+        for k, col in enumerate(header.target_cols):
+            if col < len(periods) and header.target_periods[k] is None:
+                header.target_periods[k] = periods[col]
+        if header.base_col is not None and header.base_col < len(periods) and header.base_period is None:
+            header.base_period = periods[header.base_col]
+        return True
 
     def _role(self, i: int) -> Role:
         if self.block == "数値目標":
