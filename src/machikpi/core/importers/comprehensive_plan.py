@@ -25,7 +25,7 @@ Recovery rules (the structure is taken from what the document says):
 * A 成果指標 row: arrows ``▶▶`` between columns and markdown ``**`` are
   layout, not cell text (dropped by :func:`~machikpi.core.quantities.read_cell`);
   arrow-only cells are dropped; ``[…]`` after the name is its definition
-  (:func:`~machikpi.importers.common.read_name`).
+  (:func:`~machikpi.core.importers.common.read_name`).
 * A 満足度 statement may wrap over lines, with the value on its own line; the
   lines are joined up to the value (``30.4%``). Role ``満足度``, unit from the
   value, no target.
@@ -143,7 +143,13 @@ def _chapters(source: SourceText) -> list[_Chapter]:
         if m:
             if out:
                 out[-1].end = n - 1
-            out.append(_Chapter(m.group(1), join_wrapped(m.group(2)), n, len(source.lines)))
+            title = m.group(2)
+            if not title:
+                # The title printed on the line below the bare 第N章 heading.
+                below = next((t.strip() for t in source.lines[n : n + 3] if t.strip()), "")
+                if len(below) <= 30 and not _NUMBERED.match(below) and not _ITEM_LIST.match(below):
+                    title = below
+            out.append(_Chapter(m.group(1), join_wrapped(title), n, len(source.lines)))
     return out
 
 
@@ -198,7 +204,7 @@ def _read_field(source: SourceText, ch: _Chapter, plan: Plan) -> Node | None:
     # The tagline: the first non-blank line after the heading, before the list.
     for n in range(ch.start + 1, (items[0].line if items else list_end) or ch.end):
         text = lines[n - 1].strip()
-        if text:
+        if text and join_wrapped(text) != ch.title:
             if not _ITEM_LIST.match(text):
                 node.text = join_wrapped(text)
             break
@@ -440,7 +446,7 @@ def _read_table(source: SourceText, header_line: int, end: int, node: Node, plan
                 prefix += raw.strip() + " "
             n += 1
             continue
-        cells = [c for c in split_cells(raw) if not (c and _ARROWS_ONLY.match(c))]
+        cells = _row_cells(raw, header)
         if prefix:
             cells[0] = prefix + cells[0]
             prefix = ""
@@ -473,6 +479,20 @@ def _read_table(source: SourceText, header_line: int, end: int, node: Node, plan
             continue
         node.indicators.append(ind)
     return n
+
+
+def _row_cells(raw: str, header: list[str]) -> list[str]:
+    """The cells of a table row with the arrow cells (``▶▶``) dropped: an
+    arrow under an empty header cell leaves that column empty, an arrow the
+    header has no column for is removed."""
+    cells: list[str] = []
+    for i, c in enumerate(split_cells(raw)):
+        if c and _ARROWS_ONLY.match(c):
+            if i < len(header) and not header[i]:
+                cells.append("")
+            continue
+        cells.append(c)
+    return cells
 
 
 def _read_satisfaction(source: SourceText, start: int, end: int, rest: str, node: Node, plan: Plan) -> int:
