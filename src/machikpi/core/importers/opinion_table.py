@@ -152,6 +152,8 @@ def _title_line(source: SourceText) -> _Line | None:
     for i, raw in enumerate(source.raw_lines, 1):
         text = source.line(i).strip()
         if text and not (_DOC_LABEL.match(text) or _PAGE_NUMBER.match(text) or _is_caption_line(text)):
+            if _ROW_NUMBER.match(text) or _ARROW_LINE.match(text):
+                return None  # the table starts at once: no title printed
             return _Line(i, raw.rstrip(), text)
     return None
 
@@ -182,12 +184,16 @@ def _content_lines(source: SourceText, title: _Line | None) -> list[_Line | None
     return out
 
 
-def _row_starts(lines: list[_Line | None]) -> list[int]:
-    """Indexes (into ``lines``) of the № lines.
+def _row_starts(lines: list[_Line | None]) -> tuple[list[int], list[int]]:
+    """Indexes (into ``lines``) of the № lines, and of number lines that are not.
 
     A line holding only a number, outside a quote, starts a row when a lone
-    ``⇒`` (the ①→② arrow) follows it before the next such number line; a
-    stray page number is therefore not taken for a row."""
+    ``⇒`` (the ①→② arrow) follows it before the next such number line. A
+    number line with no arrow after it is a stray page number. When a stray
+    number cuts the expected next row (number = previous + 1) off from its
+    arrow, the row is kept and the stray skipped; a stray that happens to be
+    the next row number is told apart by having no cell text between it and
+    the arrow."""
     candidates: list[int] = []
     depth = 0
     for i, ln in enumerate(lines):
@@ -197,12 +203,44 @@ def _row_starts(lines: list[_Line | None]) -> list[int]:
         if depth == 0 and _ROW_NUMBER.match(ln.text):
             candidates.append(i)
         depth = max(0, depth + ln.text.count("「") - ln.text.count("」"))
-    starts: list[int] = []
-    for k, i in enumerate(candidates):
+
+    def number(k: int) -> int:
+        ln = lines[candidates[k]]
+        m = _ROW_NUMBER.match(ln.text) if ln else None
+        return int(m.group(1)) if m else -1
+
+    def arrow_after(k: int) -> bool:
         end = candidates[k + 1] if k + 1 < len(candidates) else len(lines)
-        if any(ln is not None and _is_arrow_alone(ln.text) for ln in lines[i + 1 : end]):
-            starts.append(i)
-    return starts
+        return any(ln is not None and _is_arrow_alone(ln.text) for ln in lines[candidates[k] + 1 : end])
+
+    def text_before_arrow(k: int) -> bool:
+        for ln in lines[candidates[k] + 1 :]:
+            if ln is not None:
+                return not _is_arrow_alone(ln.text)
+        return False
+
+    starts: list[int] = []
+    strays: list[int] = []
+    last: int | None = None
+    k = 0
+    while k < len(candidates):
+        if arrow_after(k):
+            starts.append(candidates[k])
+            last, k = number(k), k + 1
+            continue
+        if (
+            k + 1 < len(candidates)
+            and (last is None or number(k) == last + 1)
+            and arrow_after(k + 1)
+            and (number(k + 1) != number(k) + 1 or not text_before_arrow(k + 1))
+        ):
+            starts.append(candidates[k])
+            strays.append(candidates[k + 1])
+            last, k = number(k), k + 2
+            continue
+        strays.append(candidates[k])
+        k += 1
+    return starts, strays
 
 
 def _heading(raw: str) -> tuple[str, str, str] | None:
@@ -473,7 +511,16 @@ def read(source: SourceText) -> Plan:
     title = _title_line(source)
     plan = Plan(doc=source.name, title=title.raw.strip() if title else "", layout=LAYOUT)
     lines = _content_lines(source, title)
-    starts = _row_starts(lines)
+    starts, strays = _row_starts(lines)
+    for i in strays:
+        stray = lines[i]
+        assert stray is not None
+        plan.warnings.append(
+            source.warn(
+                stray.n, f"number line {stray.text!r} is not followed by ① ⇒ ②: skipped as a page number"
+            )
+        )
+        lines[i] = None
     if not starts:
         plan.warnings.append(source.warn(1, "no opinion rows (№ line followed by ① ⇒ ②) found"))
         return plan
