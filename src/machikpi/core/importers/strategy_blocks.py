@@ -67,7 +67,7 @@ _GOAL = re.compile(
 )
 _SECTION = re.compile(r"^\s*(?P<n>\d{1,2})\s+(?P<title>\S.*)$")
 _BASE_LABEL = re.compile(r"^(?:現状値|現状|基準値|現況値|策定時)")
-_TARGET_LABEL = re.compile(r"^目標値?")
+_TARGET_LABEL = re.compile(r"^(?:中間|最終)?目標")
 _RATIONALE = re.compile(r"^[^。、\d]{0,10}(?:考え方|根拠|算出方法|算定方法)$")
 _FOOTNOTE = re.compile(r"^\s*[(]?※\s*(?P<n>\d+)\s*[)]?\s*(?P<text>\S.*)$")
 _FOOTNOTE_RAW_MARK = re.compile(r"^\s*[(（]?※\s*[0-9０-９]+\s*[)）]?\s*")
@@ -93,11 +93,10 @@ _LATEX_SYMBOLS: dict[str, str] = {
     "neq": "≠",
     "ne": "≠",
     "pm": "±",
-    "cdot": "・",
+    "cdot": "·",
     "%": "%",
     "rightarrow": "→",
     "to": "→",
-    "fallingdotseq ": "≒",
 }
 _LATEX_TEXT = re.compile(r"\\(?:text|mathrm|textrm|mbox|mathit|textbf|mathbf|operatorname)\s*\{([^{}]*)\}")
 _LATEX_FRAC = re.compile(r"\\d?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
@@ -198,7 +197,10 @@ def _nonempty(line: str) -> list[str]:
 
 
 def _label_kind(cell: str) -> str | None:
+    """``"baseline"`` / ``"target"`` for a 現状値 / 目標値 header cell, else ``None``."""
     c = remove_spaces(cell)
+    if len(c) > 20 or "。" in c or _RATIONALE.match(c):
+        return None
     if _BASE_LABEL.match(c):
         return "baseline"
     if _TARGET_LABEL.match(c):
@@ -415,14 +417,16 @@ class _Reader:
                 j += 1
                 continue
             cells = _nonempty(line)
-            first = split_cells(self.source.raw(j + 1))[0]
-            if len(cells) == 1 and "\t" in line and first and len(first) <= 30 and "。" not in first:
+            first = split_cells(self.source.raw(j + 1))[0].strip()
+            if len(cells) == 1 and first and len(first) <= 30 and "。" not in first:
                 if current is not None and not current.notes:
                     # The rest of a name wrapped under its row.
                     _rename(current, current.raw_name + first)
-                else:
+                elif current is None and j + 1 < n and _is_data_row(lines[j + 1]):
                     # The first part of a name wrapped over the row below.
                     pending_name += first
+                else:
+                    break
                 j += 1
                 continue
             break
@@ -591,7 +595,7 @@ def read(source: SourceText) -> Plan:
     current: _Goal | None = None
     first_section: str | None = None  # the first numbered section of the current chapter
     section_restart: int | None = None  # line index where that section repeats with no heading
-    last_block_end = -1
+    block_in_chapter = False  # a KPI block was read after the chapter's first section
     headed: dict[str, _Goal] = {}  # the last heading printed for each code
 
     def node_for(goal: _Goal | None, at: int) -> Node:
@@ -613,6 +617,7 @@ def read(source: SourceText) -> Plan:
                 toc_titles[goal.code] = goal.title
             headed[str(goal.code)] = goal
             current, first_section, section_restart = goal, None, None
+            block_in_chapter = False
             i += 1
             continue
         sec = _SECTION.match(line)
@@ -620,7 +625,7 @@ def read(source: SourceText) -> Plan:
             title = remove_spaces(sec.group("title"))
             if first_section is None and current is not None:
                 first_section = title
-            elif title == first_section and last_block_end >= 0:
+            elif title == first_section and block_in_chapter:
                 section_restart = i
         block = reader.block_at(i) if _header_at(lines, i) else None
         if block is None:
@@ -644,7 +649,7 @@ def read(source: SourceText) -> Plan:
         for ind in block.indicators:
             reader.attach_footnotes(ind)
             node.indicators.append(ind)
-        last_block_end = block.end
+        block_in_chapter = first_section is not None
         i = max(block.end, i + 1)
 
     for code, goal in headed.items():
