@@ -364,3 +364,19 @@ def test_bare_page_number_inside_and_between_rows_is_skipped() -> None:
     assert plan.opinions[0].reflections[0].section == ""  # the footer "5" is not a heading
     assert [[r.page for r in o.reflections] for o in plan.opinions] == [[21], [22]]
     assert sorted(w.source.line for w in plan.warnings) == [6, 13]  # the stray "4" and "5"
+
+
+def test_arrow_with_text_but_no_page_is_kept_with_a_warning() -> None:
+    text = """\
+№ 施策名 意見内容 対応方針 計画への反映
+1
+（３）ごみを減らす
+　分別を分かりやすく。
+⇒
+　冊子を配ります。
+⇒ 「分別の周知を図ります。」
+"""
+    plan = opinion_table.read(SourceText.from_text("t.txt", text))
+    (ref,) = plan.opinions[0].reflections
+    assert ref.page is None and ref.quote == "分別の周知を図ります。"
+    assert any("no page" in w.message for w in plan.warnings)

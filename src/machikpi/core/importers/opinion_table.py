@@ -390,8 +390,8 @@ def _read_row(row: _Row, source: SourceText, plan: Plan) -> tuple[list[_Line], l
             block = _Block(ln.n, page, arrowed)
             row.blocks.append(block)
             if page is None:
-                rest = _ARROW_LINE.match(ln.text)
-                block.lines.append(_Line(ln.n, (rest.group("rest") if rest else ln.text), ln.text))
+                raw_rest = re.sub(rf"^\s*[{_ARROWS}]\s*", "", ln.raw)
+                block.lines.append(_Line(ln.n, raw_rest, nfkc(raw_rest).strip()))
                 plan.warnings.append(source.warn(ln.n, f"row {row.number}: ③ cites no page number"))
             continue
         if block is None:
