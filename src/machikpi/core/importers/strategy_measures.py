@@ -75,6 +75,7 @@ _MARK = re.compile(r"\s*(?:\^\{\*+\}|\[[*®※]\]|[(（]※\s*\d*[)）]|※\s*\d
 _CUMULATIVE = re.compile(r"(?:【累計】|[(（]累計[)）]|〔累計〕|<累計>|＜累計＞)")
 _CELL_REF = re.compile(r"[(（]\s*※\s*(\d*)\s*[)）]|※\s*(\d+)")
 _GROUPED = re.compile(r"^\s*([^\d\s△▲※()（）\-]{1,6})\s+[△▲-]?\d")
+_OPEN_END = re.compile(r"(?:の|・|、|や|と|及び|並びに|における|による|する|した|な|を|に|が|へ|で|[(（])$")
 _BASELINE_WORDS = ("現状値", "基準値", "策定時", "実績値", "現状")
 
 
@@ -93,6 +94,7 @@ class _Table:
     role: Role | None
     label_line: int | None
     rows: list[_Row] = field(default_factory=list)
+    carry: tuple[int, str] | None = None  # a name begun on a line with no values
 
 
 @dataclass
@@ -157,6 +159,11 @@ def _is_title_like(line: str) -> bool:
         and not _MEASURE.match(s)
         and not _is_toc(s)
     )
+
+
+def _ends_open(name: str) -> bool:
+    """Whether a name fragment stops where a name cannot end (…の, …・, …による)."""
+    return bool(_OPEN_END.search(nfkc(name).strip()))
 
 
 def _label_role(line: str) -> Role | None:
@@ -260,6 +267,10 @@ class _Reader:
             last_tabbed = j
             table.end_line = j + 1
             j += 1
+        if table.carry is not None:
+            self.warn(table.carry[0], f"indicator {table.carry[1]!r} has no values in its table")
+            table.rows.append(_Row(table.carry[0], table.carry[1], [""] * (ncols - 1)))
+            table.carry = None
         return table
 
     def add_row(self, table: _Table, line: int, ncols: int) -> None:
@@ -269,11 +280,20 @@ class _Reader:
             raw_cells = [*raw_cells[: ncols - 1], " ".join(c for c in raw_cells[ncols - 1 :] if c)]
         raw_cells += [""] * (ncols - len(raw_cells))
         name, cells = raw_cells[0], raw_cells[1:]
+        if table.carry is not None:
+            line, name = table.carry[0], f"{table.carry[1]} {name}"
+            table.carry = None
+        if not any(cells):
+            # A name wrapped over table lines with no values on this one: it
+            # ends the name above when that one is left open (…の, …・), else
+            # it begins the name of the row below.
+            if table.rows and (_ends_open(table.rows[-1].name) or not _ends_open(name)):
+                table.rows[-1].name += " " + name
+            else:
+                table.carry = (line, name)
+            return
         if table.rows:
             prev = table.rows[-1]
-            if not any(cells):
-                prev.name += " " + name  # the name wrapped onto a new table line
-                return
             if not name:
                 prev.cells = [f"{a} {b}".strip() for a, b in zip(prev.cells, cells, strict=False)]
                 return
@@ -465,7 +485,9 @@ class _Reader:
                 i += 1
                 continue
             if not _label_role(line) and not _SECTION.match(line):
-                self.add_text(measure or sub or goal, ln, stripped)
+                bullet = _BULLET.match(line)
+                text = f"{stripped[0]} {join_wrapped(stripped[1:])}" if bullet else join_wrapped(stripped)
+                self.add_text(measure or sub or goal, ln, text)
             i += 1
         for _, node in self.plan.walk():
             node.text = "\n".join(t for _, t in self.texts.get(id(node), []))
