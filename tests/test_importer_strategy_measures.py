@@ -365,3 +365,47 @@ def test_handmade_table_of_contents_and_prose_skipped(hand_plan: Plan) -> None:
 def test_not_this_layout() -> None:
     text = "基本目標1 しごとをつくる\n\n指標\t現状値\t目標値\n観光客数\t10万人\t12万人\n\n指標の考え方\t観光統計\t\n"
     assert strategy_measures.recognise(SourceText.from_text("x.txt", text)) < 0.3
+
+
+VARIANT = """\
+基本目標2 観光で人を呼ぶ
+
+基本目標2-1 交流人口の拡大
+
+指標名\t現状値 (平成31年度)\t目標値 (令和8年度)
+宿泊者数\t52,000人\t60,000人
+
+温泉街のにぎわい創出
+
+温泉街の空き店舗を活用し、回遊性を高めます。
+
+12
+
+指標名\t現状値 (平成31年度)\t目標値 (令和8年度)
+空き店舗の活用件数(累計)\t3件\t15件
+
+具体的な施策(2) 情報発信の強化
+
+重要業績評価指標(KPI)
+
+指標名\t現状値 (平成31年度)\t目標値 (令和8年度)
+観光サイトの閲覧数\t45万件\t集計中
+"""
+
+
+def test_variant_without_labels() -> None:
+    plan = strategy_measures.read(SourceText.from_text("variant.txt", VARIANT))
+    tree = [(len(anc), n.code, n.title) for anc, n in plan.walk()]
+    assert tree == [
+        (0, "2", "観光で人を呼ぶ"),
+        (1, "2-1", "交流人口の拡大"),
+        (2, "1", "温泉街のにぎわい創出"),  # not the page number "12"
+        (2, "2", "情報発信の強化"),
+    ]
+    assert _ind(plan, "宿泊者数").role is Role.NUMERIC_GOAL  # first table of the sub-goal, no label
+    ind = _ind(plan, "空き店舗の活用件数")
+    assert ind.role is Role.KPI and ind.cumulative
+    s = ind.series[0]
+    assert (s.baseline.year, s.targets[0].value, s.targets[0].year) == (2019, 15, 2026)
+    assert _ind(plan, "観光サイトの閲覧数").series[0].targets[0].status is CellStatus.TALLYING
+    assert sum("label" in w.message for w in plan.warnings) == 2

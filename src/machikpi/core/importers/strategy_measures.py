@@ -59,7 +59,7 @@ _DASH = r"[-‐－−ー―]"
 _TOC = re.compile(r"[・•·…]{3,}|\.{4,}|‥{2,}")
 _SUB = re.compile(rf"^\s*基本目標\s*(\d+)\s*{_DASH}\s*(\d+)\s*(.*)$")
 _GOAL = re.compile(rf"^\s*基本目標\s*(\d+)(?!\d)(?!\s*{_DASH}\s*\d)\s*[:：.]?\s*(.*)$")
-_MEASURE = re.compile(r"^\s*具体的な施策\s*(\d+)\s*[:：.]?\s*(.*)$")
+_MEASURE = re.compile(r"^\s*具体的な施策\s*[(（]?\s*(\d+)\s*[)）]?\s*[:：.]?\s*(.*)$")
 _LABEL_GOAL = re.compile(r"^\s*[◆■●○<＜【\[]?\s*数[値值]目標\s*[>＞】\]]?\s*$")
 _LABEL_KPI = re.compile(
     r"^\s*[◆■●○<＜【\[]?\s*(?:重要業績評価指標\s*[(（]?\s*KPI\s*[)）]?|KPI)\s*[>＞】\]]?\s*$"
@@ -134,7 +134,8 @@ def _is_header(line: str) -> bool:
     if "\t" not in line:
         return False
     cells = [re.sub(r"\s+", "", c) for c in split_cells(line)]
-    return bool(cells) and cells[0].startswith("指標") and any("目標" in c for c in cells[1:])
+    first = ("指標", "項目", "KPI", "数値目標", "重要業績評価指標")
+    return bool(cells) and cells[0].startswith(first) and any("目標" in c for c in cells[1:])
 
 
 def _is_prose(line: str) -> bool:
@@ -158,7 +159,13 @@ def _is_title_like(line: str) -> bool:
         and not _GOAL.match(s)
         and not _MEASURE.match(s)
         and not _is_toc(s)
+        and not _is_page_number(s)
     )
+
+
+def _is_page_number(line: str) -> bool:
+    """A page number left in the text (``12``, ``- 12 -``)."""
+    return bool(re.fullmatch(r"[\d\s\-–—/()]+", line.strip()))
 
 
 def _ends_open(name: str) -> bool:
@@ -350,9 +357,8 @@ class _Reader:
         k = stop - 1
         while k > start:
             line = self.lines[k - 1]
-            if not line.strip() or (
-                _is_prose(line) and not _FOOTNOTE.match(line) and not _BULLET.match(line)
-            ):
+            prose = _is_prose(line) and not _FOOTNOTE.match(line) and not _BULLET.match(line)
+            if not line.strip() or prose or _is_page_number(line):
                 k -= 1
                 continue
             if _is_title_like(line):
@@ -381,7 +387,9 @@ class _Reader:
                 node = None
                 role = table.role
                 if role is None:
-                    role = Role.KPI if measure is not None else Role.NUMERIC_GOAL
+                    owner = sub or goal
+                    has_goal_table = owner is not None and bool(owner.indicators)
+                    role = Role.KPI if measure is not None or has_goal_table else Role.NUMERIC_GOAL
                     self.warn(ln, f"no 数値目標/重要業績評価指標 label above the table; read as {role}")
                 if sub is None and goal is None and last_goal is not None:
                     goal = self.goal(last_goal[1], last_goal[2], last_goal[0])
@@ -484,7 +492,7 @@ class _Reader:
                     self.footnotes.append(_Footnote(ln, None, body))
                 i += 1
                 continue
-            if not _label_role(line) and not _SECTION.match(line):
+            if not _label_role(line) and not _SECTION.match(line) and not _is_page_number(line):
                 bullet = _BULLET.match(line)
                 text = f"{stripped[0]} {join_wrapped(stripped[1:])}" if bullet else join_wrapped(stripped)
                 self.add_text(measure or sub or goal, ln, text)
