@@ -1,0 +1,62 @@
+"""Turning an :class:`EvaluationResult` into the spec's ``evaluation`` objects
+(``shared/spec/kpi-rows.md``, section *Evaluation*)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .codes import DIRECTION_NAMES, REASONS
+from .engine import EvaluationResult
+
+
+def _num(x: float, digits: int | None = None) -> float | int | None:
+    if math.isnan(x) or math.isinf(x):
+        return None
+    if digits is not None:
+        x = round(x, digits)
+    return int(x) if float(x).is_integer() and abs(x) < 2**53 else x
+
+
+def evaluation_objects(result: EvaluationResult) -> list[dict[str, Any]]:
+    """One ``evaluation`` object per row of ``result``.
+
+    Fields: ``year``, ``rules`` (rule-set name), ``direction``, ``actual``,
+    ``target``, ``expected``, ``achievement_rate`` and ``progress_rate``
+    (fractions, rounded to 6 decimals), ``grade`` (the rule set's string;
+    where it cannot grade, the rule set's ``cannot_grade`` grade or ``None``),
+    ``points`` and ``reason`` (``None`` when graded).
+    """
+    rs = result.ruleset
+    m = result.measures
+    cols = zip(
+        result.year.tolist(),
+        result.direction.tolist(),
+        result.actual.tolist(),
+        result.target.tolist(),
+        m.expected.tolist(),
+        m.achievement_rate.tolist(),
+        m.progress_rate.tolist(),
+        result.grade.tolist(),
+        result.points.tolist(),
+        result.reason.tolist(),
+        strict=True,
+    )
+    out: list[dict[str, Any]] = []
+    for year, d, actual, target, expected, rate, progress, g, pts, why in cols:
+        out.append(
+            {
+                "year": int(year),
+                "rules": rs.name,
+                "direction": DIRECTION_NAMES[d],
+                "actual": _num(actual),
+                "target": _num(target),
+                "expected": _num(expected, 6),
+                "achievement_rate": _num(rate, 6),
+                "progress_rate": _num(progress, 6),
+                "grade": rs.grades[g] if g >= 0 else rs.cannot_grade,
+                "points": _num(pts),
+                "reason": REASONS[why],
+            }
+        )
+    return out
