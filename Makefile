@@ -26,8 +26,12 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
+# The database tests (marker db) run on SQLite first, then again on PostgreSQL.
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
 pytest: $(STAMP)
 	$(BIN)/pytest
+	MACHIKPI_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m db
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract_throughput.py

@@ -17,7 +17,7 @@ from ..core.errors import MachikpiError
 from ..core.importers import read_plan
 from ..core.model import Plan
 from ..core.rows import kpi_rows, opinion_rows
-from . import evaluate_cli
+from . import evaluate_cli, storage_cli
 from .plan_json import plan_to_json
 from .textfiles import read_source
 
@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="the main job on the bundled sample plans")
     p.add_argument("--out", type=Path, default=Path("demo"))
     p.set_defaults(func=cmd_demo)
+
+    storage_cli.add_parsers(sub)
     evaluate_cli.add_parser(sub)
     return parser
 

@@ -1,0 +1,549 @@
+"""Entry sheets for actual values (実績値): writing the workbook, reading it (or a CSV) back, validating.
+
+The workbook (:func:`write_template`) has one sheet ``実績入力`` with one
+row per indicator series and the columns of :data:`COLUMNS`: a hidden
+``ID`` (the stored series), what the plan says (計画, 施策, 指標名, 区分,
+単位, 基準値, 目標値), the latest actual before the year (前回実績), the
+year (年度), and the two cells to fill: 実績値 and 備考. A second sheet
+``説明`` explains the rules below in Japanese.
+
+Reading (:func:`read_table`) accepts that workbook (``.xlsx``) or a CSV with
+the same header (UTF-8 with or without BOM, or cp932). Columns are found by
+their header, in any order; a row without ``ID`` is matched by 計画 (document
+name or title) + 指標名 + 区分.
+
+Validation (:func:`validate`) checks every cell and collects every
+problem; a file with any error must change nothing (the caller stores only
+when :attr:`Checked.errors` is empty). Rules:
+
+* 実績値: a number — a number cell, or text such as ``1,234``, ``12.5``,
+  ``△3`` (minus), optionally followed by the indicator's own unit
+  (``45.2%``); thousands separators only in groups of three (``12,3`` is an
+  error, not 123); full-width digits are read after NFKC. An empty cell is
+  no entry (it never deletes a stored value).
+* 年度: a Western year (``2024``, ``2024年度``) or 和暦 (``令和6年度``),
+  between 1900 and the current fiscal year; taken from ``--year`` when the
+  file has no 年度 column or the cell is empty.
+* 単位: when filled, it must be the indicator's unit.
+* ID / 計画・指標名・区分: must name a stored series; when both ID and 指標名
+  are given they must agree (rows pasted out of order are caught).
+* the same series and year twice in one file is an error.
+* Outliers (a warning, not an error; :func:`outlier`): the known values of
+  the series are its baseline, targets and earlier actuals; when all are
+  positive, a value outside [min/3, max×3] is flagged; when some are zero or
+  negative, a value more than 3 × the larger of (range, largest magnitude)
+  beyond the known range is flagged; nothing is flagged with no known value
+  or when all known values are 0.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core.errors import MachikpiError, PeriodError
+from ..core.periods import fiscal_year_of, read_period, to_wareki
+from ..core.quantities import format_number, normalise_unit
+from ..core.text import match_key, nfkc
+from .textfiles import decode
+
+if TYPE_CHECKING:  # the storage module needs Django set up; this module does not
+    from .storage.actuals import SeriesInfo
+
+SHEET = "実績入力"
+HELP_SHEET = "説明"
+ID, PLAN, PATH, NAME, GROUP, UNIT, BASELINE, TARGET, LAST, YEAR, VALUE, NOTE = (
+    "ID",
+    "計画",
+    "施策",
+    "指標名",
+    "区分",
+    "単位",
+    "基準値",
+    "目標値",
+    "前回実績",
+    "年度",
+    "実績値",
+    "備考",
+)
+#: The template's columns, in order.
+COLUMNS: tuple[str, ...] = (ID, PLAN, PATH, NAME, GROUP, UNIT, BASELINE, TARGET, LAST, YEAR, VALUE, NOTE)
+_WIDTHS = {PLAN: 24, PATH: 40, NAME: 40, GROUP: 8, UNIT: 8, BASELINE: 18, TARGET: 18, LAST: 18, NOTE: 30}
+MIN_YEAR = 1900
+
+CellValue = str | int | float | bool | datetime | date | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning about a place in an entry file; ``sheet`` is
+    ``None`` for a CSV, ``row`` is 1-based as a spreadsheet shows it
+    (header = row 1 in a CSV), ``column`` is the header name."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        place = [f"sheet {self.sheet}"] if self.sheet else []
+        if self.row is not None:
+            place.append(f"row {self.row}")
+        if self.column:
+            place.append(f"column {self.column}")
+        where = ", ".join(place)
+        return f"{self.file}: {where}: {self.message}" if where else f"{self.file}: {self.message}"
+
+
+class EntryFileError(MachikpiError):
+    """An entry file that cannot be read at all (not a workbook/CSV, no header)."""
+
+
+class EntryErrors(MachikpiError):
+    """The entry file has errors; nothing was stored. ``problems`` lists every one."""
+
+    def __init__(self, file: str, problems: list[Problem]):
+        self.file = file
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{file}: {len(problems)} error(s); nothing was changed:\n{lines}")
+
+
+@dataclass
+class Table:
+    """The rows of an entry file: ``rows`` are ``(row number, {header: cell})``."""
+
+    file: str
+    sheet: str | None
+    columns: list[str]
+    rows: list[tuple[int, dict[str, CellValue]]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A validated actual value to store: ``raw`` is the cell as typed (a
+    number cell as its decimal text), ``value`` in the indicator's unit."""
+
+    row: int
+    series_id: int
+    year: int
+    value: float
+    raw: str
+    note: str
+
+
+@dataclass
+class Checked:
+    """The result of :func:`validate`: entries to store, errors, warnings."""
+
+    entries: list[Entry] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Writing
+
+
+def _last_text(info: SeriesInfo) -> str:
+    if info.last is None:
+        return ""
+    year, value = info.last
+    return f"{format_number(value)}{info.unit or ''} ({year}年度)"
+
+
+def write_template(infos: list[SeriesInfo], year: int, path: Path) -> int:
+    """Write the entry workbook for fiscal year ``year`` to ``path`` (one row per
+    series of ``infos``, stored values of ``year`` filled in). Returns the row count."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET
+    ws.append(list(COLUMNS))
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    for cell in ws[1]:
+        cell.font = bold
+    for info in infos:
+        value: float | int | None = None
+        note = ""
+        if info.current is not None:
+            value = info.current[0]
+            if value is not None and float(value).is_integer():
+                value = int(value)
+            note = info.current[2]
+        ws.append(
+            [
+                info.series_id,
+                info.plan_title,
+                " > ".join(info.path),
+                info.name,
+                info.group or "",
+                info.unit or "",
+                info.baseline,
+                info.target,
+                _last_text(info),
+                year,
+                value,
+                note,
+            ]
+        )
+    value_col = COLUMNS.index(VALUE) + 1
+    note_col = COLUMNS.index(NOTE) + 1
+    for r in range(2, len(infos) + 2):
+        ws.cell(row=r, column=value_col).fill = fill
+        ws.cell(row=r, column=note_col).fill = fill
+    for i, name in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = _WIDTHS.get(name, 12)
+        if name in (PATH, NAME):
+            for r in range(2, len(infos) + 2):
+                ws.cell(row=r, column=i).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].hidden = True
+    ws.freeze_panes = "B2"
+
+    help_ws = wb.create_sheet(HELP_SHEET)
+    for line in _help_lines(year):
+        help_ws.append([line])
+    help_ws.column_dimensions["A"].width = 100
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return len(infos)
+
+
+def _help_lines(year: int) -> list[str]:
+    return [
+        f"{to_wareki(year)}({year}年度)実績値の入力",
+        f"「{SHEET}」シートの黄色の列「{VALUE}」に数値を、必要なら「{NOTE}」に補足を入力してください。",
+        f"数値は「{UNIT}」列の単位で入力します(例: 1,234 / 12.5 / △3)。単位を付ける場合は同じ単位に限ります。",
+        "空欄の行は登録しません(登録済みの値は消えません)。列 A(ID)は非表示で、変更しないでください。",
+        "取り込み: machikpi actuals import このファイル.xlsx --user 氏名",
+        "誤りが一つでもあるファイルは何も登録せず、誤りの場所(行・列)をすべて表示します。",
+        "過去の値から大きく外れた値(既知の値の最小の1/3未満、最大の3倍超)は警告します。",
+        "値の変更はすべて履歴(誰が・いつ・旧値・新値・備考)に残ります。",
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Reading
+
+
+def _clean_header(value: CellValue) -> str:
+    return nfkc(str(value)).strip() if value is not None else ""
+
+
+def read_table(path: Path) -> Table:
+    """Read an entry file: ``.xlsx`` (sheet ``実績入力``, else the first sheet
+    with a ``実績値`` header) or ``.csv`` (UTF-8 with/without BOM, or cp932).
+
+    Raises :class:`EntryFileError` when the file cannot be read or has no
+    header row with a ``実績値`` column (looked for in the first 10 rows)."""
+    name = str(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if suffix in (".csv", ".txt"):
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise EntryFileError(f"{name}: cannot read file: {e.strerror or e}") from e
+        text = decode(data, name=name)
+        records = list(csv.reader(io.StringIO(text, newline="")))
+        return _table(name, None, [list(r) for r in records])
+    raise EntryFileError(f"{name}: an entry file must be .xlsx or .csv")
+
+
+def _read_xlsx(path: Path) -> Table:
+    from openpyxl import load_workbook
+
+    name = str(path)
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise EntryFileError(f"{name}: not a readable .xlsx workbook ({e})") from e
+    sheets = sorted(wb.worksheets, key=lambda ws: ws.title != SHEET)
+    for ws in sheets:
+        rows = [[_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
+        try:
+            return _table(name, ws.title, rows)
+        except EntryFileError:
+            continue
+    raise EntryFileError(f"{name}: no sheet has a header row with a 「{VALUE}」 column")
+
+
+def _cell(value: object) -> CellValue:
+    """A workbook cell's value as one of the types validation reads (rich text, times … as text)."""
+    if value is None or isinstance(value, str | int | float | datetime | date):
+        return value
+    return str(value)
+
+
+def _table(name: str, sheet: str | None, records: list[list[CellValue]]) -> Table:
+    for i, record in enumerate(records[:10]):  # noqa: B007 (i is used after the loop)
+        headers = [_clean_header(v) for v in record]
+        if VALUE in headers:
+            break
+    else:
+        where = f"sheet {sheet}: " if sheet else ""
+        raise EntryFileError(f"{name}: {where}no header row with a 「{VALUE}」 column in the first 10 rows")
+    index = {h: j for j, h in enumerate(headers) if h}
+    rows: list[tuple[int, dict[str, CellValue]]] = []
+    for n, record in enumerate(records[i + 1 :], start=i + 2):
+        cells = {h: (record[j] if j < len(record) else None) for h, j in index.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
+            continue
+        rows.append((n, cells))
+    return Table(file=name, sheet=sheet, columns=list(index), rows=rows)
+
+
+# ---------------------------------------------------------------------------
+# Validation
+
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
+_NUMBER_THEN = re.compile(r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<rest>\D.*)")
+
+
+def _text(value: CellValue) -> str:
+    """A cell as text exactly as typed (a number cell as its shortest decimal text)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_value(value: CellValue, unit: str | None) -> float:
+    """Read an entered 実績値 (rules in the module docstring); ``unit`` is the
+    indicator's. Raises ``ValueError`` with a message for the user."""
+    if isinstance(value, bool | datetime | date):
+        raise ValueError(f"{_text(value)!r} is not a number")
+    if isinstance(value, int | float):
+        return float(value)
+    raw = str(value)
+    t = re.sub(r"\s+", "", nfkc(raw))
+    if t[:1] in ("△", "▲", "−"):
+        t = "-" + t[1:]
+    if unit:
+        u = normalise_unit(unit)
+        if t.endswith(u) and _NUMBER.fullmatch(t[: -len(u)]):
+            t = t[: -len(u)]
+    if _NUMBER.fullmatch(t):
+        return float(t.replace(",", ""))
+    m = _NUMBER_THEN.fullmatch(t)
+    if m and not re.search(r"[\d,.]", m.group("rest")):
+        raise ValueError(
+            f'"{raw}": the unit 「{m.group("rest")}」 is not the indicator\'s unit 「{unit or "なし"}」'
+        )
+    raise ValueError(f'"{raw}" is not a number')
+
+
+def parse_year(value: CellValue, *, latest: int) -> int:
+    """Read a 年度 cell (rules in the module docstring). Raises ``ValueError``."""
+    if isinstance(value, bool | datetime | date):
+        raise ValueError(f'"{_text(value)}" is not a year')
+    if isinstance(value, int | float):
+        if not float(value).is_integer():
+            raise ValueError(f'"{_text(value)}" is not a year')
+        year = int(value)
+    else:
+        t = re.sub(r"\s+", "", nfkc(str(value)))
+        if re.fullmatch(r"\d{4}(年度|年)?", t):
+            year = int(t[:4])
+        else:
+            try:
+                year = read_period(t).year
+            except PeriodError:
+                raise ValueError(f'"{value}" is not a year') from None
+    if not MIN_YEAR <= year <= latest:
+        raise ValueError(f'"{_text(value)}": the year must be between {MIN_YEAR} and {latest}')
+    return year
+
+
+def outlier(value: float, known: tuple[float, ...]) -> str | None:
+    """Why ``value`` is far outside the ``known`` values of its series, or
+    ``None`` (rule in the module docstring)."""
+    if not known or all(k == 0 for k in known):
+        return None
+    lo, hi = min(known), max(known)
+    if lo > 0:
+        if value < lo / 3 or value > hi * 3:
+            return (
+                f"{format_number(value)} is far outside the known values "
+                f"{format_number(lo)}–{format_number(hi)} (below a third of the smallest or above 3 times the largest)"
+            )
+        return None
+    scale = 3 * max(hi - lo, max(abs(lo), abs(hi)))
+    if value < lo - scale or value > hi + scale:
+        return (
+            f"{format_number(value)} is far outside the known values {format_number(lo)}–{format_number(hi)}"
+        )
+    return None
+
+
+def validate(
+    table: Table,
+    lookup: Callable[[int], Mapping[int, SeriesInfo]],
+    *,
+    default_year: int | None = None,
+    today: date | None = None,
+) -> Checked:
+    """Check every row of ``table`` (rules in the module docstring).
+
+    ``lookup(year)`` gives the stored series as seen for ``year`` (by series
+    id); ``default_year`` is used where the file gives no 年度. Returns a
+    :class:`Checked` listing every error and warning."""
+    out = Checked()
+    latest = fiscal_year_of(today or date.today())
+
+    def problem(row: int | None, column: str | None, message: str) -> Problem:
+        return Problem(table.file, table.sheet, row, column, message)
+
+    if ID not in table.columns and not {PLAN, NAME} <= set(table.columns):
+        out.errors.append(
+            problem(1, None, f"the header needs an 「{ID}」 column or 「{PLAN}」 and 「{NAME}」 columns")
+        )
+        return out
+    if YEAR not in table.columns and default_year is None:
+        out.errors.append(problem(1, None, f"the header has no 「{YEAR}」 column; give the year with --year"))
+        return out
+
+    by_name_cache: dict[int, dict[tuple[str, str, str], list[SeriesInfo]]] = {}
+
+    def by_name(year: int) -> dict[tuple[str, str, str], list[SeriesInfo]]:
+        if year not in by_name_cache:
+            index: dict[tuple[str, str, str], list[SeriesInfo]] = {}
+            for info in lookup(year).values():
+                for plan_key in {match_key(info.plan_doc), match_key(info.plan_title)}:
+                    index.setdefault((plan_key, match_key(info.name), match_key(info.group)), []).append(info)
+            by_name_cache[year] = index
+        return by_name_cache[year]
+
+    first_row: dict[tuple[int, int], int] = {}
+    for row, cells in table.rows:
+        value_cell = cells.get(VALUE)
+        note = _text(cells.get(NOTE)).strip()
+        has_value = value_cell is not None and _text(value_cell).strip() != ""
+        errors_before = len(out.errors)
+
+        # Year.
+        year: int | None = default_year
+        year_cell = cells.get(YEAR)
+        if year_cell is not None and _text(year_cell).strip():
+            try:
+                year = parse_year(year_cell, latest=latest)
+            except ValueError as e:
+                out.errors.append(problem(row, YEAR, str(e)))
+                year = None
+        elif has_value and default_year is None:
+            out.errors.append(problem(row, YEAR, "empty; the year of the value is needed"))
+
+        # The series.
+        info: SeriesInfo | None = None
+        id_cell = cells.get(ID)
+        name_cell = _text(cells.get(NAME)).strip()
+        group_cell = _text(cells.get(GROUP)).strip()
+        if year is not None:
+            if id_cell is not None and _text(id_cell).strip():
+                series_id = _int(id_cell)
+                if series_id is None:
+                    out.errors.append(problem(row, ID, f'"{_text(id_cell)}" is not an indicator ID'))
+                else:
+                    info = lookup(year).get(series_id)
+                    if info is None:
+                        out.errors.append(
+                            problem(row, ID, f"unknown indicator (ID {series_id} is not stored)")
+                        )
+                    elif name_cell and match_key(name_cell) != match_key(info.name):
+                        out.errors.append(
+                            problem(
+                                row, NAME, f"「{name_cell}」 is not indicator ID {series_id} 「{info.name}」"
+                            )
+                        )
+                        info = None
+                    elif GROUP in cells and match_key(group_cell) != match_key(info.group):
+                        out.errors.append(
+                            problem(
+                                row,
+                                GROUP,
+                                f"「{group_cell}」 is not the group 「{info.group or ''}」 of ID {series_id}",
+                            )
+                        )
+                        info = None
+            elif has_value:
+                plan_cell = _text(cells.get(PLAN)).strip()
+                found = by_name(year).get(
+                    (match_key(plan_cell), match_key(name_cell), match_key(group_cell)), []
+                )
+                if len(found) == 1:
+                    info = found[0]
+                else:
+                    what = f"「{plan_cell}」 / 「{name_cell}」" + (
+                        f" / 「{group_cell}」" if group_cell else ""
+                    )
+                    msg = "unknown indicator" if not found else f"{len(found)} indicators match"
+                    out.errors.append(problem(row, NAME, f"{msg}: {what}"))
+
+        # Unit.
+        unit_cell = _text(cells.get(UNIT)).strip()
+        if info is not None and unit_cell and normalise_unit(unit_cell) != normalise_unit(info.unit or ""):
+            out.errors.append(
+                problem(row, UNIT, f"「{unit_cell}」 is not the indicator's unit 「{info.unit or 'なし'}」")
+            )
+
+        # Value.
+        if not has_value:
+            if info is not None and info.current is not None:
+                out.warnings.append(
+                    problem(row, VALUE, f"empty; the stored value {info.current[1]!r} of {year} is kept")
+                )
+            elif note:
+                out.warnings.append(problem(row, NOTE, "a note without a value is not stored"))
+            continue
+        try:
+            value = parse_value(value_cell, info.unit if info else None)
+        except ValueError as e:
+            out.errors.append(problem(row, VALUE, str(e)))
+            continue
+        if info is None or year is None or len(out.errors) > errors_before:
+            continue
+        key = (info.series_id, year)
+        if key in first_row:
+            out.errors.append(
+                problem(
+                    row,
+                    VALUE,
+                    f"a second value for 「{info.name}」 {year}年度 (first in row {first_row[key]})",
+                )
+            )
+            continue
+        first_row[key] = row
+        if not info.present:
+            out.warnings.append(problem(row, NAME, f"「{info.name}」 is no longer in its plan document"))
+        why = outlier(value, info.known)
+        if why:
+            out.warnings.append(problem(row, VALUE, f"check the value: {why}"))
+        out.entries.append(Entry(row, info.series_id, year, value, _text(value_cell).strip(), note))
+    return out
+
+
+def _int(value: CellValue) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    t = nfkc(str(value)).strip()
+    return int(t) if t.isdigit() else None

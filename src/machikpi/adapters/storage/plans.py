@@ -1,0 +1,244 @@
+"""Storing an imported :class:`machikpi.core.model.Plan`; importing a document again updates it.
+
+Identity (the rules :func:`store_plan` matches stored rows by):
+
+* plan: the document name ``Plan.doc``;
+* node: its *key*, the path from the root of each node's code (``"1"``,
+  ``"1-1"``) or, where a node has no code, its title under
+  :func:`~machikpi.core.text.match_key` — ``"1 / 1-1 / 地域産業の活性化"``;
+  a second sibling with the same key gets ``#2``;
+* indicator: node key + ``" :: "`` + match_key(name) (``#2`` for a repeat
+  under the same node). An indicator whose key is new but whose name (with
+  its groups) matches exactly one stored indicator of the plan that the new
+  import does not otherwise match is taken to be that one, moved (its node
+  was renumbered or retitled), so its actual values follow it;
+* series: the group (``""`` for none) within the indicator.
+
+A stored node, indicator or series the new import does not contain is
+never deleted: it is kept with ``present = False`` (and the indicator's
+``missing_since`` set) and a warning says so, with the number of actual
+values it holds. The printed cells (baseline, targets, printed actuals)
+are replaced by the new import's. Everything runs in one transaction: a
+failure leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from ...core import model as core
+from ...core.text import match_key
+from . import models as db
+
+#: Keys longer than this are shortened to a prefix plus a hash (a database index has a size limit).
+MAX_KEY = 400
+
+
+@dataclass
+class StoreResult:
+    """What :func:`store_plan` did: ``created`` is False for an update of a stored plan;
+    counts are of indicators; ``warnings`` are storage warnings (not the importer's)."""
+
+    plan_id: int
+    doc: str
+    created: bool
+    indicators_new: int = 0
+    indicators_updated: int = 0
+    indicators_missing: int = 0
+    series: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _short(key: str) -> str:
+    if len(key) <= MAX_KEY:
+        return key
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
+    return f"{key[: MAX_KEY - 42]}#{digest}"
+
+
+def node_keys(plan: core.Plan) -> dict[int, str]:
+    """The key of every node of ``plan`` (module docstring), by ``id()`` of the node."""
+    keys: dict[int, str] = {}
+
+    def visit(nodes: list[core.Node], prefix: str) -> None:
+        seen: Counter[str] = Counter()
+        for node in nodes:
+            part = node.code.strip() if node.code and node.code.strip() else match_key(node.title)
+            seen[part] += 1
+            if seen[part] > 1:
+                part = f"{part}#{seen[part]}"
+            key = f"{prefix} / {part}" if prefix else part
+            keys[id(node)] = key
+            visit(node.children, key)
+
+    visit(plan.nodes, "")
+    return keys
+
+
+def _cells(series: db.Series, kind: str, cells: list[core.ValueCell]) -> list[db.Cell]:
+    return [
+        db.Cell(
+            series=series,
+            kind=kind,
+            position=i,
+            raw=c.raw,
+            status=str(c.status),
+            value=c.value,
+            year=c.year,
+            year_type=str(c.year_type) if c.year_type else None,
+            bound=str(c.bound) if c.bound else None,
+            unit=c.unit,
+            notes=list(c.notes),
+            repairs=list(c.repairs),
+        )
+        for i, c in enumerate(cells)
+    ]
+
+
+def _group_signature(ind: core.Indicator) -> tuple[str, tuple[str, ...]]:
+    return match_key(ind.name), tuple(sorted(match_key(s.group) for s in ind.series))
+
+
+def store_plan(plan: core.Plan) -> StoreResult:
+    """Store ``plan``, or update the stored plan of the same document (module docstring).
+
+    Returns a :class:`StoreResult`. Runs in one transaction; a database error
+    propagates after rolling everything back."""
+    with transaction.atomic():
+        return _store(plan)
+
+
+def _store(plan: core.Plan) -> StoreResult:
+    now = timezone.now()
+    stored, created = db.Plan.objects.select_for_update().get_or_create(
+        doc=plan.doc, defaults={"title": plan.title, "layout": plan.layout}
+    )
+    if not created:
+        stored.import_count += 1
+    stored.title = plan.title
+    stored.layout = plan.layout
+    stored.warnings = [{"line": w.source.line, "message": w.message} for w in plan.warnings]
+    stored.save()
+    result = StoreResult(plan_id=stored.pk, doc=plan.doc, created=created)
+
+    # Nodes, matched by key.
+    keys = node_keys(plan)
+    old_nodes = {n.key: n for n in db.Node.objects.filter(plan=stored)}
+    kept_nodes: set[int] = set()
+    stored_node: dict[int, db.Node] = {}
+    for position, (ancestors, node) in enumerate(plan.walk()):
+        key = _short(keys[id(node)])
+        parent = stored_node[id(ancestors[-1])] if ancestors else None
+        row = old_nodes.get(key) or db.Node(plan=stored, key=key)
+        row.parent = parent
+        row.level = node.level
+        row.code = node.code
+        row.title = node.title
+        row.text = node.text
+        row.line = node.source.line if node.source else None
+        row.position = position
+        row.present = True
+        row.save()
+        stored_node[id(node)] = row
+        kept_nodes.add(row.pk)
+    db.Node.objects.filter(plan=stored).exclude(pk__in=kept_nodes).update(present=False)
+
+    # Indicators, matched by key, else by name and groups (moved).
+    old_inds = {i.key: i for i in db.Indicator.objects.filter(plan=stored).prefetch_related("series")}
+    wanted: list[tuple[str, core.Node, core.Indicator]] = []
+    seen: Counter[str] = Counter()
+    for path, ind in plan.indicators():
+        node = path[-1]
+        base = f"{keys[id(node)]} :: {match_key(ind.name)}"
+        seen[base] += 1
+        wanted.append((_short(base if seen[base] == 1 else f"{base}#{seen[base]}"), node, ind))
+    matched: dict[str, db.Indicator] = {k: old_inds[k] for k, _, _ in wanted if k in old_inds}
+    unmatched_old = [i for k, i in old_inds.items() if k not in matched]
+    by_signature: dict[tuple[str, tuple[str, ...]], list[db.Indicator]] = {}
+    for old in unmatched_old:
+        sig = (match_key(old.name), tuple(sorted(s.group_key for s in old.series.all())))
+        by_signature.setdefault(sig, []).append(old)
+    new_signatures = Counter(_group_signature(ind) for key, _, ind in wanted if key not in matched)
+    for key, _, ind in wanted:
+        if key in matched:
+            continue
+        candidates = by_signature.get(_group_signature(ind), [])
+        if len(candidates) == 1 and new_signatures[_group_signature(ind)] == 1:
+            moved = candidates.pop()
+            result.warnings.append(
+                f"{plan.doc}: indicator 「{ind.name}」 moved from {moved.key!r} to {key!r}; "
+                "kept with its actual values"
+            )
+            matched[key] = moved
+
+    kept_inds: set[int] = set()
+    for position, (key, node, ind) in enumerate(wanted):
+        found = matched.get(key)
+        if found is None:
+            irow = db.Indicator(plan=stored)
+            result.indicators_new += 1
+        else:
+            irow = found
+            result.indicators_updated += 1
+        irow.key = key
+        irow.node = stored_node[id(node)]
+        irow.role = str(ind.role)
+        irow.name = ind.name
+        irow.raw_name = ind.raw_name
+        irow.definition = ind.definition
+        irow.unit = ind.unit
+        irow.cumulative = ind.cumulative
+        irow.notes = list(ind.notes)
+        irow.line = ind.source.line if ind.source else None
+        irow.position = position
+        irow.present = True
+        irow.missing_since = None
+        irow.save()
+        kept_inds.add(irow.pk)
+        _store_series(irow, ind, result)
+
+    for gone in db.Indicator.objects.filter(plan=stored, present=True).exclude(pk__in=kept_inds):
+        n_actuals = db.ActualValue.objects.filter(series__indicator=gone).count()
+        gone.present = False
+        gone.missing_since = now
+        gone.save(update_fields=["present", "missing_since"])
+        gone.series.update(present=False)
+        result.indicators_missing += 1
+        result.warnings.append(
+            f"{plan.doc}: indicator 「{gone.name}」 ({gone.key}) is no longer in the document; "
+            f"kept (marked missing) with its {n_actuals} actual value(s)"
+        )
+    return result
+
+
+def _store_series(row: db.Indicator, ind: core.Indicator, result: StoreResult) -> None:
+    old = {s.group_key: s for s in row.series.all()}
+    kept: set[int] = set()
+    for position, series in enumerate(ind.series):
+        group_key = series.group or ""
+        s = old.get(group_key) or db.Series(indicator=row, group_key=group_key)
+        s.group = series.group
+        s.position = position
+        s.present = True
+        s.save()
+        kept.add(s.pk)
+        result.series += 1
+        s.cells.all().delete()
+        db.Cell.objects.bulk_create(
+            _cells(s, db.Cell.BASELINE, [series.baseline])
+            + _cells(s, db.Cell.TARGET, series.targets)
+            + _cells(s, db.Cell.ACTUAL, series.actuals)
+        )
+    for gone in row.series.exclude(pk__in=kept).filter(present=True):
+        gone.present = False
+        gone.save(update_fields=["present"])
+        n = gone.actual_values.count()
+        result.warnings.append(
+            f"{result.doc}: group 「{gone.group}」 of indicator 「{row.name}」 is no longer in the document; "
+            f"kept (marked missing) with its {n} actual value(s)"
+        )

@@ -1,0 +1,166 @@
+"""The storage subcommands of ``machikpi``: ``import`` and ``actuals template|import|history``.
+
+Each takes ``--database URL`` (default ``$MACHIKPI_DATABASE_URL``, else
+``machikpi.db`` in the current directory; see
+:mod:`machikpi.adapters.django_settings`); the tables are created or
+updated on first use. Registered in :func:`machikpi.adapters.cli.build_parser`
+by :func:`add_parsers`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..core.importers import read_plan
+from .django_settings import setup
+from .textfiles import read_source
+
+
+def _database_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="sqlite:///FILE or postgresql://USER@HOST:PORT/DB "
+        "(default: $MACHIKPI_DATABASE_URL, else machikpi.db in the current directory)",
+    )
+
+
+def add_parsers(sub: Any) -> None:
+    """Add ``import`` and ``actuals`` to ``sub`` (the ``add_subparsers()`` of the main parser)."""
+    p = sub.add_parser("import", help="store plan documents in the database (again: update, keeping actuals)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    _database_option(p)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("actuals", help="actual values (実績値): entry workbook, import, history")
+    actuals = p.add_subparsers(dest="actuals_command", required=True)
+
+    t = actuals.add_parser("template", help="write an entry workbook (.xlsx) for a fiscal year")
+    t.add_argument(
+        "--year", type=int, required=True, metavar="FY", help="fiscal year (年度), Western, e.g. 2024"
+    )
+    t.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx")
+    t.add_argument("--plan", action="append", metavar="DOC", help="only this plan document (repeatable)")
+    _database_option(t)
+    t.set_defaults(func=cmd_template)
+
+    i = actuals.add_parser("import", help="store the values of a filled entry workbook or CSV")
+    i.add_argument(
+        "file", type=Path, metavar="FILE", help=".xlsx (the template) or .csv with the same header"
+    )
+    i.add_argument("--user", help="who enters the values (default: the login name)")
+    i.add_argument("--year", type=int, metavar="FY", help="the year of rows that give none")
+    i.add_argument("--draft", action="store_true", help="store as draft (default: approved)")
+    _database_option(i)
+    i.set_defaults(func=cmd_actuals_import)
+
+    h = actuals.add_parser("history", help="print the change history of actual values")
+    h.add_argument("--plan", metavar="DOC", help="only this plan document")
+    _database_option(h)
+    h.set_defaults(func=cmd_history)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``machikpi import FILE...``: read every document first, then store all in one transaction."""
+    plans = [read_plan(read_source(p)) for p in args.files]
+    setup(args.database)
+    from django.db import transaction
+
+    from .storage.plans import store_plan
+
+    with transaction.atomic():
+        results = [store_plan(plan) for plan in plans]
+    for plan, r in zip(plans, results, strict=True):
+        verb = "stored" if r.created else "updated"
+        print(
+            f"{r.doc}: {verb}: {r.indicators_new} new and {r.indicators_updated} known indicators "
+            f"({r.series} series), {r.indicators_missing} no longer in the document"
+        )
+        for w in plan.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        for msg in r.warnings:
+            print(f"warning: {msg}", file=sys.stderr)
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """``machikpi actuals template --year FY -o FILE.xlsx``."""
+    setup(args.database)
+    from .actual_entry import write_template
+    from .storage.actuals import series_info
+
+    infos = series_info(args.year, plans=args.plan, include_missing=False)
+    if not infos:
+        print("warning: no indicators are stored; run `machikpi import FILE` first", file=sys.stderr)
+    n = write_template(infos, args.year, args.output)
+    print(f"{args.output}: {n} rows for {args.year}年度")
+    return 0
+
+
+def cmd_actuals_import(args: argparse.Namespace) -> int:
+    """``machikpi actuals import FILE``: validate everything, store nothing on any error."""
+    from .actual_entry import EntryErrors, read_table, validate
+
+    table = read_table(args.file)
+    setup(args.database)
+    from django.db import transaction
+
+    from .storage.actuals import SeriesInfo, record_actual, series_info
+    from .storage.models import ActualValue
+
+    cache: dict[int, dict[int, SeriesInfo]] = {}
+
+    def lookup(year: int) -> dict[int, SeriesInfo]:
+        if year not in cache:
+            cache[year] = {i.series_id: i for i in series_info(year)}
+        return cache[year]
+
+    checked = validate(table, lookup, default_year=args.year)
+    for w in checked.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if checked.errors:
+        raise EntryErrors(table.file, checked.errors)
+    who = args.user or getpass.getuser()
+    status = ActualValue.DRAFT if args.draft else ActualValue.APPROVED
+    counts = {"create": 0, "update": 0, "same": 0}
+    with transaction.atomic():
+        for e in checked.entries:
+            outcome = record_actual(
+                e.series_id,
+                e.year,
+                value=e.value,
+                raw=e.raw,
+                note=e.note,
+                who=who,
+                status=status,
+                source=table.file,
+            )
+            counts[outcome.action] += 1
+    print(
+        f"{table.file}: {counts['create']} new, {counts['update']} changed, "
+        f"{counts['same']} unchanged actual value(s) ({status}, by {who})"
+    )
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """``machikpi actuals history``: one line per change, oldest first."""
+    setup(args.database)
+    from .storage.models import ActualChange
+
+    qs = ActualChange.objects.select_related("actual__series__indicator__plan").order_by("at", "id")
+    if args.plan:
+        qs = qs.filter(actual__series__indicator__plan__doc=args.plan)
+    for c in qs:
+        s = c.actual.series
+        name = s.indicator.name + (f" [{s.group}]" if s.group else "")
+        old = c.old_raw if c.old_raw is not None else "-"
+        print(
+            f"{c.at:%Y-%m-%d %H:%M} {c.who}: {s.indicator.plan.doc} 「{name}」 {c.actual.year}年度: "
+            f"{old} → {c.new_raw} ({c.new_status}){' ' + c.note if c.note else ''}"
+        )
+    return 0

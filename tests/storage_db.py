@@ -1,0 +1,122 @@
+"""Database fixtures for the storage and actual-value tests (marked ``db``).
+
+Which database: ``$MACHIKPI_TEST_DATABASE_URL`` when set (``make test``
+sets it to the local PostgreSQL for its second run, ``pytest -m db``),
+else a fresh SQLite file per test session. The tests never read
+``MACHIKPI_DATABASE_URL``, so a user's own database is never touched.
+
+On PostgreSQL the session works in a schema of its own
+(``machikpi_test_<pid>``, created and dropped here) inside the given
+database, so concurrent runs and other data in it are left alone. An
+unreachable PostgreSQL skips the tests with a message naming it, or fails
+them under ``MACHIKPI_REQUIRE_ALL=1`` (:func:`tests.conftest.require`).
+Each test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from machikpi.core.model import CellStatus, Indicator, Node, Plan, Role, Series, ValueCell, YearType
+from tests.conftest import require
+
+TEST_URL_VAR = "MACHIKPI_TEST_DATABASE_URL"
+
+
+def _postgres_session(url: str) -> Iterator[str]:
+    import psycopg
+
+    try:
+        conn = psycopg.connect(url, connect_timeout=3, autocommit=True)
+    except psycopg.OperationalError as e:
+        require(False, f"PostgreSQL at {url} ({str(e).strip().splitlines()[0]})")
+        raise AssertionError("unreachable") from e
+    schema = f"machikpi_test_{os.getpid()}"
+    with conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{sep}options={quote(f'-c search_path={schema}')}"
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The database URL of this test session (module docstring), Django set up for it."""
+    from machikpi.adapters.django_settings import setup
+
+    url = os.environ.get(TEST_URL_VAR)
+    if url and url.split("://")[0].startswith("postgres"):
+        gen = _postgres_session(url)
+        session_url = next(gen)
+        setup(session_url)
+        yield session_url
+        next(gen, None)
+        return
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'machikpi-test.db'}"
+    setup(url)
+    yield url
+
+
+@pytest.fixture
+def db(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """Empty tables for one test; returns the URL to pass as ``--database``."""
+    from django.core.management import call_command
+
+    monkeypatch.delenv("MACHIKPI_DATABASE_URL", raising=False)
+    call_command("flush", verbosity=0, interactive=False)
+    return database_url
+
+
+def cell(value: float | None, unit: str, year: int, raw: str | None = None) -> ValueCell:
+    """A printed value cell of a hand-made plan (fiscal year)."""
+    if value is None:
+        return ValueCell(raw=raw or "", status=CellStatus.PENDING)
+    text = raw if raw is not None else f"{value:g}{unit}"
+    return ValueCell(
+        raw=text, status=CellStatus.VALUE, value=value, year=year, year_type=YearType.FISCAL, unit=unit
+    )
+
+
+def indicator(
+    name: str, unit: str, *series: tuple[str | None, float, float], role: Role = Role.KPI
+) -> Indicator:
+    """An indicator with one series per ``(group, baseline, target)``; baseline 2019, target 2027."""
+    return Indicator(
+        role=role,
+        name=name,
+        raw_name=name.replace("数", " 数"),
+        unit=unit,
+        series=[
+            Series(group=g, baseline=cell(b, unit, 2019), targets=[cell(t, unit, 2027)]) for g, b, t in series
+        ],
+    )
+
+
+def hand_plan(doc: str = "hand-made-strategy.txt", *, renumber: bool = False, drop: bool = False) -> Plan:
+    """A small plan of the same shape as an imported strategy (different names and numbers
+    from every seed): 2 goals, 1 measure, 4 indicators, 5 series.
+
+    ``renumber``: the measure ``1-1`` is printed as ``1-2`` (its indicators move);
+    ``drop``: the indicator 観光入込客数 is left out (as if removed from the document)."""
+    farm = indicator("新規就農者数", "人", (None, 12, 20))
+    tourism = indicator("観光入込客数", "万人", (None, 150, 180))
+    measure = Node(level="施策", code="1-2" if renumber else "1-1", title="雇用の場をつくる")
+    measure.indicators = [farm] if drop else [farm, tourism]
+    goal1 = Node(level="基本目標", code="1", title="しごとをつくる", children=[measure])
+    goal1.indicators = [indicator("市内従業者数", "人", (None, 41000, 42500), role=Role.NUMERIC_GOAL)]
+    goal2 = Node(level="基本目標", code="2", title="子育てを支える")
+    goal2.indicators = [indicator("学校が楽しいと答えた割合", "%", ("小", 80.5, 85), ("中", 70.25, 75))]
+    return Plan(doc=doc, title="テスト町まち・ひと・しごと創生総合戦略", layout="hand", nodes=[goal1, goal2])
