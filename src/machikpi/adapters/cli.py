@@ -17,7 +17,7 @@ from ..core.errors import MachikpiError
 from ..core.importers import read_plan
 from ..core.model import Plan
 from ..core.rows import kpi_rows, opinion_rows
-from . import evaluate_cli, storage_cli
+from . import audit_cli, evaluate_cli, storage_cli
 from .plan_json import plan_to_json
 from .textfiles import read_source
 
@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     storage_cli.add_parsers(sub)
     evaluate_cli.add_parser(sub)
+    audit_cli.add_parser(sub)
     return parser
 
 

@@ -46,6 +46,7 @@ from .period import PlanPeriod, infer_period, period_from_text
 
 __all__ = [
     "CHECKS",
+    "SEVERITY_RANK",
     "CheckSpec",
     "Finding",
     "PlanPeriod",

@@ -4,7 +4,7 @@ Three sources, in order of preference (the caller chooses):
 
 1. given by the user (``audit_plan(..., period=PlanPeriod(2026, 2029))``);
 2. read from the document text by :func:`period_from_text`: the first line
-   that speaks of the 計画期間 / 対象期間 / 推進期間 / 計画の期間 and prints
+   that speaks of the 計画期間 / 対象期間 / 計画の期間 and prints
    a range of two years (``令和8年度から令和11年度まで``,
    ``令和3年度(2021年度)から令和9年度(2027年度)``, ``R8～R11``);
 3. inferred from the plan's own years by :func:`infer_period`: the end is
@@ -27,7 +27,7 @@ from ..model import CellStatus, Plan
 from ..periods import find_periods
 from ..text import nfkc
 
-_PERIOD_WORDS = re.compile(r"(?:計画|対象|推進|戦略の|計画の)期間")
+_PERIOD_WORDS = re.compile(r"(?:計画|対象|戦略の|計画の)期間")
 _RANGE_WORDS = re.compile(r"から|~|～|〜|-|–|—|―|まで")
 
 

@@ -70,7 +70,7 @@ def target_pending(ctx: AuditContext) -> Iterator[Finding]:
                     yield ctx.finding(
                         "target-pending",
                         e,
-                        f"目標値が{word}です ({c.raw})",
+                        f"目標値{f'({c.year})' if c.year else ''}が{word}です ({c.raw})",
                         series=s,
                         cell=f"target[{i}]",
                         raw=c.raw,
