@@ -46,9 +46,9 @@ R_MEASURE_UNDEFINED: Final = 10  # + measure index, see MEASURES
 MEASURES: Final[tuple[str, ...]] = ("achievement_rate", "progress_rate", "pace", "cagr_ratio")
 
 _MEASURE_WHY: Final[dict[str, str]] = {
-    "achievement_rate": "achievement rate undefined (negative values, or a zero target with a value on the wrong side)",
+    "achievement_rate": "achievement rate undefined (negative actual or target)",
     "progress_rate": "progress rate undefined (the target equals the baseline, or no baseline)",
-    "pace": "pace undefined (no change planned, or the year is not after the baseline year)",
+    "pace": "pace undefined (no change planned towards the good side, or the year is not after the baseline year)",
     "cagr_ratio": "growth-rate ratio undefined (needs positive baseline, actual and target, a planned change and a year after the baseline year)",
 }
 

@@ -15,8 +15,9 @@ sign from :mod:`.direction`, years ``y`` evaluated, ``y0`` baseline, ``yT`` targ
 - **expected** = ``b + (t - b) * f`` with ``f = clip((y - y0) / (yT - y0), 0, 1)``:
   the straight line from the baseline year to the target year.
 - **pace** = progress made over progress expected by now = ``progress_rate / f``;
-  undefined when ``f == 0`` (year not after the baseline year) or no change is
-  planned. In year k of an n-year plan this is progress against k/n of the
+  undefined when ``f == 0`` (year not after the baseline year), when no change
+  is planned, or when the target lies on the bad side of the baseline (a
+  ``以内`` ceiling above the baseline: approaching it is not progress). In year k of an n-year plan this is progress against k/n of the
   planned change (多摩市's reading).
 - **cagr_ratio** = ``s * CAGR_obs / |CAGR_req|`` with
   ``CAGR_obs = (a / b) ** (1 / (y - y0)) - 1`` and
@@ -88,7 +89,9 @@ def compute_measures(
         np.divide(y - y0, span, out=frac, where=span > 0)
         frac = np.clip(frac, 0.0, 1.0)
         expected = b + planned * frac
-        pace = _div(progress, frac, frac > 0)
+        # pace only where the target lies on the good side of the baseline: moving towards
+        # a ceiling (以内) set above the baseline is not progress
+        pace = _div(progress, frac, (frac > 0) & (sign * planned > 0))
 
         pos = (a > 0) & (b > 0) & (t > 0) & (y > y0) & (span > 0) & (planned != 0)
         safe_b = np.where(pos, b, 1.0)
