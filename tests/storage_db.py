@@ -51,22 +51,32 @@ def _postgres_session(url: str) -> Iterator[str]:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
+#: The session's database URL once set up. Each test module imports the fixture,
+#: which makes one session fixture per module; they share this one database.
+_session_url: str | None = None
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The database URL of this test session (module docstring), Django set up for it."""
+    global _session_url
     from machikpi.adapters.django_settings import setup
 
+    if _session_url is not None:
+        yield _session_url
+        return
     url = os.environ.get(TEST_URL_VAR)
     if url and url.split("://")[0].startswith("postgres"):
         gen = _postgres_session(url)
-        session_url = next(gen)
-        setup(session_url)
-        yield session_url
+        _session_url = next(gen)
+        setup(_session_url)
+        yield _session_url
         next(gen, None)
         return
     if not url:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'machikpi-test.db'}"
     setup(url)
+    _session_url = url
     yield url
 
 

@@ -3,8 +3,9 @@
 Every change goes through :func:`record_actual`: it creates or updates the
 one :class:`~.models.ActualValue` of a series and year and writes an
 :class:`~.models.ActualChange` (who, when, old value, new value, note); an
-entry identical to the stored one (same value, raw text, note and status)
-changes nothing and writes nothing.
+entry equal to the stored one (same value, note and status; the raw text
+may differ, e.g. ``71.5`` for a stored ``71.5%``, as the entry sheet gives
+the stored value back as a number) changes nothing and writes nothing.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def record_actual(
             source=source,
         )
         return Outcome("create", actual.pk)
-    if (actual.value, actual.raw, actual.note, actual.status) == (value, raw, note, status):
+    if (actual.value, actual.note, actual.status) == (value, note, status):
         return Outcome("same", actual.pk)
     db.ActualChange.objects.create(
         actual=actual,
