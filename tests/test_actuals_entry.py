@@ -265,3 +265,36 @@ def test_seed_003_entry_survives_reimport(
     ws2 = wb2["実績入力"]
     row2 = next(r for r in range(2, ws2.max_row + 1) if ws2.cell(row=r, column=4).value == "新規求人数")
     assert ws2.cell(row=row2, column=9).value == "1,601件 (2023年度)"
+
+
+def test_export_gives_kpi_rows_with_approved_actuals(db: str, tmp_path: Path) -> None:
+    import json
+
+    ids = stored_plan_with_history()
+    path = tmp_path / "e.csv"
+    path.write_text(f"ID,年度,実績値\n{ids['tourism']},2023,162\n", encoding="utf-8")
+    assert main(["actuals", "import", str(path), "--draft", "--database", db]) == 0
+    out = tmp_path / "rows.jsonl"
+    assert main(["actuals", "export", "-o", str(out), "--database", db]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 5
+    farm = next(r for r in rows if r["name"] == "新規就農者数")
+    assert farm["path"] == ["しごとをつくる", "雇用の場をつくる"] and farm["codes"] == ["1", "1-1"]
+    assert farm["baseline"]["value"] == 12 and farm["targets"][0]["value"] == 20
+    assert farm["actuals"] == [
+        {"raw": "14", "status": "value", "value": 14, "year": 2022, "year_type": "fiscal", "bound": None}
+    ]
+    tourism = next(r for r in rows if r["name"] == "観光入込客数")
+    assert "actuals" not in tourism  # the 2023 value is a draft
+    assert main(["actuals", "export", "--drafts", "-o", str(out), "--database", db]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    tourism = next(r for r in rows if r["name"] == "観光入込客数")
+    assert [a["value"] for a in tourism["actuals"]] == [162]
+
+    from machikpi.adapters.storage.export import latest_actual_year, stored_rows
+
+    assert latest_actual_year() == 2022 and latest_actual_year(drafts=True) == 2023
+    stored = stored_rows()
+    assert len(stored.series_ids) == len(stored.rows) == 5
+    assert stored.series_ids[stored.rows.index(farm)] == ids["farm"]
+    assert stored.titles == {DOC: "テスト町まち・ひと・しごと創生総合戦略"}

@@ -1,4 +1,4 @@
-"""The storage subcommands of ``machikpi``: ``import`` and ``actuals template|import|history``.
+"""The storage subcommands of ``machikpi``: ``import`` and ``actuals template|import|export|history``.
 
 Each takes ``--database URL`` (default ``$MACHIKPI_DATABASE_URL``, else
 ``machikpi.db`` in the current directory; see
@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,32 +60,58 @@ def add_parsers(sub: Any) -> None:
     _database_option(i)
     i.set_defaults(func=cmd_actuals_import)
 
+    x = actuals.add_parser(
+        "export", help="write the stored plans with their actuals as KPI rows (JSON Lines)"
+    )
+    x.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
+    x.add_argument("--plan", action="append", metavar="DOC", help="only this plan document (repeatable)")
+    x.add_argument("--drafts", action="store_true", help="include values still in draft")
+    _database_option(x)
+    x.set_defaults(func=cmd_export)
+
     h = actuals.add_parser("history", help="print the change history of actual values")
     h.add_argument("--plan", metavar="DOC", help="only this plan document")
     _database_option(h)
     h.set_defaults(func=cmd_history)
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    """``machikpi import FILE...``: read every document first, then store all in one transaction."""
-    plans = [read_plan(read_source(p)) for p in args.files]
-    setup(args.database)
+def _stderr(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def store_documents(paths: Sequence[Path], *, warn: Callable[[str], None] = _stderr) -> list[str]:
+    """Read every document, then store them all in one transaction (Django
+    must be set up). Returns one summary line per document; the importer's
+    and the storage's warnings go to ``warn``. Raises :class:`MachikpiError`
+    for a document that cannot be read (then nothing is stored)."""
     from django.db import transaction
 
     from .storage.plans import store_plan
 
+    plans = [read_plan(read_source(p)) for p in paths]
     with transaction.atomic():
         results = [store_plan(plan) for plan in plans]
+    lines: list[str] = []
     for plan, r in zip(plans, results, strict=True):
         verb = "stored" if r.created else "updated"
-        print(
+        lines.append(
             f"{r.doc}: {verb}: {r.indicators_new} new and {r.indicators_updated} known indicators "
             f"({r.series} series), {r.indicators_missing} no longer in the document"
         )
         for w in plan.warnings:
-            print(f"warning: {w}", file=sys.stderr)
+            warn(str(w))
         for msg in r.warnings:
-            print(f"warning: {msg}", file=sys.stderr)
+            warn(msg)
+    return lines
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``machikpi import FILE...``: read every document first, then store all in one transaction."""
+    for p in args.files:  # an unreadable file is reported before the database is opened
+        read_source(p)
+    setup(args.database)
+    for line in store_documents(args.files):
+        print(line)
     return 0
 
 
@@ -101,17 +129,26 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_actuals_import(args: argparse.Namespace) -> int:
-    """``machikpi actuals import FILE``: validate everything, store nothing on any error."""
-    from .actual_entry import EntryErrors, read_table, validate
-
-    table = read_table(args.file)
-    setup(args.database)
+def import_actual_file(
+    path: Path,
+    *,
+    who: str,
+    default_year: int | None = None,
+    draft: bool = False,
+    warn: Callable[[str], None] = _stderr,
+) -> str:
+    """Validate an entry file (:mod:`machikpi.adapters.actual_entry`) and store
+    its values with their history, all or nothing (Django must be set up).
+    Returns a summary line; warnings go to ``warn``. Raises
+    :class:`~machikpi.adapters.actual_entry.EntryErrors` listing every error
+    (nothing stored) or :class:`~machikpi.adapters.actual_entry.EntryFileError`."""
     from django.db import transaction
 
+    from .actual_entry import EntryErrors, read_table, validate
     from .storage.actuals import SeriesInfo, record_actual, series_info
     from .storage.models import ActualValue
 
+    table = read_table(path)
     cache: dict[int, dict[int, SeriesInfo]] = {}
 
     def lookup(year: int) -> dict[int, SeriesInfo]:
@@ -119,13 +156,12 @@ def cmd_actuals_import(args: argparse.Namespace) -> int:
             cache[year] = {i.series_id: i for i in series_info(year)}
         return cache[year]
 
-    checked = validate(table, lookup, default_year=args.year)
+    checked = validate(table, lookup, default_year=default_year)
     for w in checked.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        warn(str(w))
     if checked.errors:
         raise EntryErrors(table.file, checked.errors)
-    who = args.user or getpass.getuser()
-    status = ActualValue.DRAFT if args.draft else ActualValue.APPROVED
+    status = ActualValue.DRAFT if draft else ActualValue.APPROVED
     counts = {"create": 0, "update": 0, "same": 0}
     with transaction.atomic():
         for e in checked.entries:
@@ -140,10 +176,34 @@ def cmd_actuals_import(args: argparse.Namespace) -> int:
                 source=table.file,
             )
             counts[outcome.action] += 1
-    print(
+    return (
         f"{table.file}: {counts['create']} new, {counts['update']} changed, "
         f"{counts['same']} unchanged actual value(s) ({status}, by {who})"
     )
+
+
+def cmd_actuals_import(args: argparse.Namespace) -> int:
+    """``machikpi actuals import FILE``: validate everything, store nothing on any error."""
+    from .actual_entry import read_table
+
+    read_table(args.file)  # an unreadable file is reported before the database is opened
+    setup(args.database)
+    who = args.user or getpass.getuser()
+    print(import_actual_file(args.file, who=who, default_year=args.year, draft=args.draft))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``machikpi actuals export [-o ROWS.jsonl]``: KPI rows for ``machikpi evaluate``."""
+    setup(args.database)
+    from .storage.export import kpi_rows
+
+    rows = kpi_rows(plans=args.plan, drafts=args.drafts)
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
     return 0
 
 
