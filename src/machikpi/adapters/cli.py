@@ -17,7 +17,7 @@ from ..core.errors import MachikpiError
 from ..core.importers import read_plan
 from ..core.model import Plan
 from ..core.rows import kpi_rows, opinion_rows
-from . import audit_cli, evaluate_cli, storage_cli
+from . import audit_cli, evaluate_cli, report_cli, storage_cli
 from .plan_json import plan_to_json
 from .textfiles import read_source
 
@@ -55,22 +55,6 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from ..samples import SEEDS
-
-    print(f"machikpi demo: reading {len(SEEDS)} bundled sample plans")
-    for path in SEEDS:
-        plan = read_plan(read_source(path))
-        n_ind = len(plan.indicators())
-        n_series = sum(len(i.series) for _, i in plan.indicators())
-        print(
-            f"  {path.name}: layout {plan.layout}, {len(plan.walk())} nodes, {n_ind} indicators "
-            f"({n_series} series), {len(plan.opinions)} opinions, {len(plan.links)} links, "
-            f"{len(plan.warnings)} warnings"
-        )
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="machikpi", description="Run a municipality's plan: 総合計画・総合戦略の KPI 管理"
@@ -83,13 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("demo", help="the main job on the bundled sample plans")
-    p.add_argument("--out", type=Path, default=Path("demo"))
-    p.set_defaults(func=cmd_demo)
-
     storage_cli.add_parsers(sub)
     evaluate_cli.add_parser(sub)
     audit_cli.add_parser(sub)
+    report_cli.add_parsers(sub)
     return parser
 
 

@@ -41,3 +41,12 @@ def load_ruleset(name_or_path: str) -> RuleSet:
     except UnicodeDecodeError as e:
         raise RuleSetError(f"not UTF-8 text: {e}", source=str(path)) from e
     return ruleset_from_toml(text, source=str(path))
+
+
+def ruleset_text(name_or_path: str) -> str:
+    """The TOML text of a preset or rule-set file, comments included (the
+    report's method section prints it: the rule set explains itself).
+    Raises like :func:`load_ruleset`."""
+    if name_or_path in preset_names():
+        return (resources.files(PRESET_PACKAGE) / f"{name_or_path}.toml").read_text(encoding="utf-8")
+    return Path(name_or_path).read_text(encoding="utf-8")

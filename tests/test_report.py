@@ -1,0 +1,124 @@
+"""The evaluation report from the database, and ``machikpi demo`` end to end.
+
+The expected grades and rates are worked by hand below from the hand-made
+plan of ``tests.storage_db.hand_plan`` (baselines FY2019, targets FY2027)
+under the ``baseline-band`` preset (S target reached; A better than the
+baseline; B not better but within 10 % of it; C worse; − cannot grade).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from machikpi.adapters.cli import main
+from tests.storage_db import database_url, db, hand_plan
+
+__all__ = ["database_url", "db"]
+
+YEAR = 2023
+
+
+def _store_with_actuals() -> None:
+    from django.db import transaction
+
+    from machikpi.adapters.storage import models as m
+    from machikpi.adapters.storage.actuals import record_actual
+    from machikpi.adapters.storage.plans import store_plan
+
+    with transaction.atomic():
+        store_plan(hand_plan())
+    sid = {(s.indicator.name, s.group): s.id for s in m.Series.objects.select_related("indicator").all()}
+    entries = {
+        ("新規就農者数", None): 16.0,  # 12 → 20: 達成率 16/20 = 80.0 %, 進捗率 4/8 = 50.0 % → A
+        ("観光入込客数", None): 140.0,  # 150 → 180: worse, but ≥ 150 × 0.9 = 135 → B; worse than baseline
+        ("市内従業者数", None): 42600.0,  # 41000 → 42500: reached → S
+        ("学校が楽しいと答えた割合", "小"): 70.0,  # 80.5 → 85: < 80.5 × 0.9 = 72.45 → C
+        # ("学校が楽しいと答えた割合", "中"): no value → −, listed as missing
+    }
+    with transaction.atomic():
+        for key, value in entries.items():
+            record_actual(
+                sid[key], YEAR, value=value, raw=f"{value:g}", note="", who="test", status="approved"
+            )
+
+
+def _row_grade(html: str, name: str) -> str:
+    """The grade cell of the table row that names ``name``."""
+    m = re.search(rf"<td>{re.escape(name)}.*?</tr>", html, re.S)
+    assert m, name
+    g = re.search(r'<td class="grade">([^<]*)', m.group(0))
+    assert g, m.group(0)
+    return g.group(1)
+
+
+@pytest.mark.db
+def test_report_grades_rates_and_lists(db: str, tmp_path: Path) -> None:
+    _store_with_actuals()
+    out = tmp_path / "report.html"
+    # No --year: the latest fiscal year with an approved actual value (2023).
+    assert main(["report", "--database", db, "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "令和5年度（2023年度）" in html
+    assert _row_grade(html, "新規就農者数") == "A"
+    assert _row_grade(html, "観光入込客数") == "B"
+    assert _row_grade(html, "市内従業者数") == "S"
+    assert _row_grade(html, "学校が楽しいと答えた割合（小）") == "C"
+    assert _row_grade(html, "学校が楽しいと答えた割合（中）") == "−"
+    row = re.search(r"<td>新規就農者数.*?</tr>", html, re.S)
+    assert row and "80.0%" in row.group(0) and "50.0%" in row.group(0)
+    missing = html.split("の実績値が未入力の指標")[1].split("</ul>")[0]
+    assert "学校が楽しいと答えた割合（中）" in missing and "新規就農者数" not in missing
+    worse = html.split("基準値より悪化した指標")[1].split("</ul>")[0]
+    assert "観光入込客数" in worse and "学校が楽しいと答えた割合（小）" in worse
+    assert "新規就農者数" not in worse
+    assert html.count("<svg") == 5  # one chart per series
+    assert "架空のデモ用データ" not in html  # real data is not marked as invented
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+
+
+@pytest.mark.db
+def test_evaluations_are_stored_and_replaced(db: str, tmp_path: Path) -> None:
+    from machikpi.adapters.storage import models as m
+
+    _store_with_actuals()
+    for _ in range(2):
+        assert main(["report", "--database", db, "--year", str(YEAR), "-o", str(tmp_path / "r.html")]) == 0
+    assert m.Evaluation.objects.filter(year=YEAR, rules="baseline-band").count() == 5
+    farm = m.Evaluation.objects.get(series__indicator__name="新規就農者数", year=YEAR)
+    assert farm.grade == "A"
+    assert farm.achievement_rate == pytest.approx(0.8)
+    assert farm.progress_rate == pytest.approx(0.5)
+
+
+@pytest.mark.db
+def test_report_without_actuals_is_a_clear_error(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "--database", db, "-o", str(tmp_path / "r.html")]) == 2
+    assert "no approved actual value" in capsys.readouterr().err
+
+
+def test_demo_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    r = subprocess.run(
+        [sys.executable, "-m", "machikpi.adapters.cli", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    assert (out / "machikpi.db").is_file()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "令和7年度（2025年度）" in html
+    # Four of the five samples have indicators; each gets a section marked as invented data,
+    # and so do the header and the method section.
+    assert html.count('<section id="plan-') == 4
+    assert html.count('<p class="demo" role="note">') == 4 + 1 + 1
+    for title in ("第3期伊豆の国市まち・ひと・しごと創生総合戦略", "基本計画 第2章"):
+        assert title in html
+    assert "report:" in r.stdout and "245 new" in r.stdout  # 245 rows in samples/demo_actuals.csv
