@@ -51,9 +51,15 @@ def make_report(year: int, ruleset: RuleSet, rules_arg: str, *, demo_data: bool 
 
 
 def write_report(report: Report, path: Path) -> None:
-    """Write ``report`` to ``path``; the format follows the suffix (``.html``)."""
+    """Write ``report`` to ``path``; the format follows the suffix (``.html``, ``.xlsx``)."""
+    if path.suffix.lower() == ".xlsx":
+        from .reports.xlsx import write_xlsx
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_xlsx(report, path)
+        return
     if path.suffix.lower() not in (".html", ".htm"):
-        raise MachikpiError(f"{path}: unsupported report format {path.suffix!r} (use .html)")
+        raise MachikpiError(f"{path}: unsupported report format {path.suffix!r} (use .html or .xlsx)")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_html(report), encoding="utf-8")
 

@@ -12,8 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...core.audit import audit_plan, findings_to_json
+from ...core.model import Indicator, Node, Plan, Role, Series
 from ...core.periods import to_wareki
 from ...core.quantities import format_number
+from ...core.rows import cell_from_row
 from .charts import ChartPoint, series_chart
 
 Row = dict[str, Any]
@@ -75,6 +78,9 @@ class PlanReport:
     no_target: list[IndicatorLine]
     no_actual: list[IndicatorLine]
     worse: list[IndicatorLine]
+    #: Audit findings (:func:`machikpi.core.audit.findings_to_json` dicts) of
+    #: the plan as the rows give it back (see :func:`plan_from_rows`).
+    findings: list[Row] = field(default_factory=list)
 
 
 @dataclass
@@ -161,6 +167,59 @@ def _line(row: Row, year: int) -> IndicatorLine:
     )
 
 
+def plan_from_rows(doc: str, title: str, rows: list[Row]) -> Plan:
+    """Rebuild a core :class:`Plan` from the KPI rows of one document (for the audit).
+
+    Nodes come from ``path``/``codes`` (level ``""``: rows do not keep it);
+    consecutive rows of the same node, role, name and unit become one
+    indicator with one series per group. What rows do not keep (source
+    lines, per-cell units and OCR repairs, node texts) stays empty, so the
+    checks that need it say nothing. Raises
+    :class:`~machikpi.core.errors.QuantityError` for a malformed value cell."""
+    plan = Plan(doc=doc, title=title, layout="rows")
+    nodes: dict[tuple[str, ...], Node] = {}
+    last: tuple[Any, ...] | None = None
+    for k, r in enumerate(rows):
+        titles_path = list(r.get("path") or [])
+        codes = list(r.get("codes") or [None] * len(titles_path))
+        node: Node | None = None
+        for depth in range(len(titles_path)):
+            key = tuple(titles_path[: depth + 1])
+            if key not in nodes:
+                nodes[key] = Node(level="", code=codes[depth], title=titles_path[depth])
+                (node.children if node is not None else plan.nodes).append(nodes[key])
+            node = nodes[key]
+        if node is None:  # an indicator outside any node: a node without title holds it
+            node = nodes.setdefault((), Node(level="", code=None, title=""))
+            if node not in plan.nodes:
+                plan.nodes.append(node)
+        where = f"{doc} row {k + 1}"
+        series = Series(
+            group=r.get("group"),
+            baseline=cell_from_row(r.get("baseline") or {}, where=where),
+            targets=[cell_from_row(t, where=where) for t in r.get("targets") or []],
+            actuals=[cell_from_row(a, where=where) for a in r.get("actuals") or []],
+        )
+        ident = (tuple(titles_path), r.get("role"), r["name"], r.get("unit"))
+        if ident == last and node.indicators:
+            node.indicators[-1].series.append(series)
+            continue
+        last = ident
+        node.indicators.append(
+            Indicator(
+                role=Role(r.get("role") or Role.KPI),
+                name=r["name"],
+                raw_name=r["name"],
+                unit=r.get("unit"),
+                series=[series],
+                definition=r.get("definition"),
+                cumulative=bool(r.get("cumulative")),
+                notes=list(r.get("notes") or []),
+            )
+        )
+    return plan
+
+
 def build_report(
     rows: list[Row],
     *,
@@ -174,7 +233,9 @@ def build_report(
     """Group evaluated KPI rows by document and node into a :class:`Report`.
 
     ``grade_order`` lists the rule set's grades best first (for summaries);
-    ``titles`` maps a document name to its plan title. Rows keep their order."""
+    ``titles`` maps a document name to its plan title. Rows keep their order.
+    Each plan's ``findings`` are the pure audit's (:func:`audit_plan`) on
+    :func:`plan_from_rows` of its rows."""
     titles = titles or {}
     plans: list[PlanReport] = []
     by_doc: dict[str, list[Row]] = {}
@@ -221,6 +282,7 @@ def build_report(
                     for ln in all_lines
                     if _is_worse(ln.row.get("evaluation") or {}, ln.row.get("baseline") or {})
                 ],
+                findings=findings_to_json(audit_plan(plan_from_rows(doc, titles.get(doc, doc), doc_rows))),
             )
         )
     return Report(

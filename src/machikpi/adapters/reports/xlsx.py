@@ -1,0 +1,229 @@
+"""The evaluation report as an Excel workbook (効果検証シート), with openpyxl.
+
+Sheets, in order: ``集計`` (grade counts per plan and top-level goal), one
+sheet per top-level goal of each plan (one line per indicator series) and
+``監査所見`` (the audit findings of :attr:`PlanReport.findings`). Every sheet
+starts with a title row (plan, 評価年度, rule set) and, for demo data, a
+``架空のデモ用データ`` line; its header row is frozen.
+
+Numbers are stored as numbers: values in the unit of the 単位 column
+(a target printed as a limit keeps its number and shows ``以内``/``以上``
+through the number format), years as integers, 達成率 and 進捗率 as
+fractions shown with the ``0.0%`` format (0.8 → 80.0%). A cell without a
+number holds the word of the HTML report (``—``, ``検討中``, ``未入力`` …).
+Sheet names follow Excel's rules: at most 31 characters, none of
+``[]:*?/\\``, unique regardless of case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .context import IndicatorLine, NodeSection, PlanReport, Report, Row
+
+DEMO_NOTE = "※ 架空のデモ用データです（実在の実績値ではありません）"
+PERCENT = "0.0%"
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def sheet_name(wanted: str, taken: set[str]) -> str:
+    """An Excel-valid sheet name for ``wanted`` not in ``taken`` (compared
+    case-insensitively; the result is added to ``taken``).
+
+    Excel's rules: 1 to 31 characters, none of ``[]:*?/\\``, not starting or
+    ending with ``'``. Forbidden characters become ``_``; a clash gets ``(2)``,
+    ``(3)`` … within the 31 characters."""
+    base = _BAD_SHEET_CHARS.sub("_", wanted).strip().strip("'").strip() or "Sheet"
+    name = base[:31]
+    n = 2
+    while name.casefold() in {t.casefold() for t in taken}:
+        suffix = f"({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(name)
+    return name
+
+
+def _title_rows(ws: Worksheet, report: Report, title: str) -> int:
+    """Write the title rows; return the row number of the header row."""
+    ws.cell(1, 1, title).font = Font(bold=True, size=14)
+    ws.cell(2, 1, f"評価年度: {report.year_label}　評価ルール: {report.rules}")
+    row = 3
+    if report.demo_data:
+        ws.cell(row, 1, DEMO_NOTE).font = Font(bold=True, color="C00000")
+        row += 1
+    return row + 1
+
+
+def _header(ws: Worksheet, row: int, names: list[str], widths: list[float]) -> None:
+    for col, (name, width) in enumerate(zip(names, widths, strict=True), start=1):
+        c = ws.cell(row, col, name)
+        c.font = _BOLD
+        c.fill = _HEADER_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = f"A{row + 1}"
+
+
+def _number(value: Any) -> float | int:
+    v = float(value)
+    return int(v) if v.is_integer() else v
+
+
+def _value(cell: Row | None, *, missing: str = "—") -> tuple[Any, str | None]:
+    """A value cell as (cell content, number format or None)."""
+    if not cell:
+        return missing, None
+    if cell.get("status") == "value" and cell.get("value") is not None:
+        bound = {"max": "以内", "min": "以上"}.get(cell.get("bound") or "")
+        return _number(cell["value"]), (f'General"{bound}"' if bound else None)
+    status = cell.get("status")
+    word = {"none": "—", "pending": "検討中" if cell.get("raw") else "未設定", "tallying": "集計中"}
+    return word.get(str(status), cell.get("raw") or "—"), None
+
+
+def _put(ws: Worksheet, row: int, col: int, content: Any, fmt: str | None = None) -> None:
+    c = ws.cell(row, col, content)
+    c.alignment = _WRAP
+    if fmt:
+        c.number_format = fmt
+
+
+def _goal_sheet(
+    ws: Worksheet, report: Report, plan: PlanReport, goal: NodeSection, sections: list[NodeSection]
+) -> None:
+    lines = [(sec, line) for sec in sections for line in sec.lines]
+    n_targets = max((len(line.row.get("targets") or []) for _, line in lines), default=1) or 1
+    years = sorted(
+        {int(a["year"]) for _, ln in lines for a in ln.row.get("actuals") or [] if a.get("year") is not None}
+        | {report.year}
+    )
+    names = ["施策", "区分", "指標名", "単位", "基準値", "基準年度"]
+    widths: list[float] = [30, 9, 36, 8, 11, 9]
+    for k in range(n_targets):
+        mark = f"{k + 1}" if n_targets > 1 else ""
+        names += [f"目標値{mark}", f"目標年度{mark}"]
+        widths += [11, 9]
+    names += [f"実績値 {y}年度" for y in years]
+    widths += [12] * len(years)
+    names += ["達成率", "進捗率", "評価", "備考"]
+    widths += [9, 9, 6, 50]
+    header = _title_rows(ws, report, f"{plan.title}　{goal.heading}")
+    _header(ws, header, names, widths)
+    for r, (sec, line) in enumerate(lines, start=header + 1):
+        _indicator_row(ws, r, sec, line, n_targets, years)
+
+
+def _indicator_row(
+    ws: Worksheet, r: int, sec: NodeSection, line: IndicatorLine, n_targets: int, years: list[int]
+) -> None:
+    row = line.row
+    ev: Row = row.get("evaluation") or {}
+    base = row.get("baseline") or {}
+    targets = list(row.get("targets") or [])
+    values: list[tuple[Any, str | None]] = [
+        (sec.heading, None),
+        (line.role, None),
+        (line.name + (f"（{line.group}）" if line.group else ""), None),
+        (line.unit, None),
+        _value(base),
+        (base.get("year"), "0"),
+    ]
+    for k in range(n_targets):
+        t = targets[k] if k < len(targets) else None
+        values += [_value(t, missing=""), ((t or {}).get("year"), "0")]
+    actuals = {a.get("year"): a for a in row.get("actuals") or []}
+    values += [_value(actuals.get(y), missing="未入力" if y == ev.get("year") else "") for y in years]
+    for key in ("achievement_rate", "progress_rate"):
+        rate = ev.get(key)
+        values.append((float(rate), PERCENT) if rate is not None else ("—", None))
+    values.append((line.grade, None))
+    notes = list(line.notes)
+    if line.reason:
+        notes.append(f"評価なしの理由: {line.reason}")
+    values.append(("\n".join(notes), None))
+    for col, (content, fmt) in enumerate(values, start=1):
+        _put(ws, r, col, content if content != "" else None, fmt)
+
+
+def _summary_sheet(ws: Worksheet, report: Report) -> None:
+    seen = Counter(g for plan in report.plans for s in plan.summaries for g, _ in s.counts)
+    grades = list(report.grade_order) + sorted(g for g in seen if g not in report.grade_order)
+    header = _title_rows(ws, report, "評価結果の集計")
+    names = ["計画", "基本目標", *grades, "計"]
+    _header(ws, header, names, [40, 40, *[7.0] * len(grades), 7])
+    r = header + 1
+    for plan in report.plans:
+        for summary in plan.summaries:
+            counts = dict(summary.counts)
+            values: list[Any] = [
+                plan.title,
+                summary.title,
+                *[counts.get(g, 0) for g in grades],
+                summary.total,
+            ]
+            for col, content in enumerate(values, start=1):
+                _put(ws, r, col, content)
+            r += 1
+
+
+def _audit_sheet(ws: Worksheet, report: Report) -> None:
+    header = _title_rows(ws, report, "監査所見（計画の指標表の点検結果）")
+    names = ["計画", "重大度", "検査", "施策", "指標名", "セル", "所見"]
+    _header(ws, header, names, [36, 9, 26, 30, 36, 10, 70])
+    r = header + 1
+    for plan in report.plans:
+        for f in plan.findings:
+            path = f.get("node_path") or []
+            where = " ".join(x for x in (f.get("node_code"), path[-1] if path else None) if x)
+            name = (f.get("indicator") or "") + (f"（{f['group']}）" if f.get("group") else "")
+            values = [
+                plan.title,
+                f.get("severity"),
+                f.get("check"),
+                where,
+                name,
+                f.get("cell"),
+                f.get("message"),
+            ]
+            for col, content in enumerate(values, start=1):
+                _put(ws, r, col, content or None)
+            r += 1
+    if r == header + 1:
+        ws.cell(r, 1, "所見はありません（監査は machikpi audit でも実行できます）")
+
+
+def build_workbook(report: Report) -> Workbook:
+    """The workbook of ``report`` (see the module docstring for its layout)."""
+    wb = Workbook()
+    taken: set[str] = set()
+    summary = wb.active
+    assert summary is not None
+    summary.title = sheet_name("集計", taken)
+    audit_name = sheet_name("監査所見", taken)  # reserved before the goals' names
+    _summary_sheet(summary, report)
+    several = len(report.plans) > 1
+    for p, plan in enumerate(report.plans, start=1):
+        for goal in (s for s in plan.sections if s.depth == 0):
+            under = [s for s in plan.sections if s.titles[:1] == goal.titles[:1]]
+            wanted = (f"{p}-" if several else "") + goal.heading
+            _goal_sheet(wb.create_sheet(sheet_name(wanted, taken)), report, plan, goal, under)
+    _audit_sheet(wb.create_sheet(audit_name), report)
+    return wb
+
+
+def write_xlsx(report: Report, path: Path) -> None:
+    """Write ``report`` as an ``.xlsx`` workbook to ``path`` (overwritten).
+    Raises :class:`OSError` when the file cannot be written."""
+    build_workbook(report).save(path)
