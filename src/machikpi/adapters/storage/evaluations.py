@@ -16,7 +16,7 @@ from django.db import transaction
 
 from ...core.evaluation import RuleSet, evaluate, evaluation_objects, table_from_rows
 from . import models as db
-from .export import StoredRows, stored_rows
+from .export import StoredRows, paused_gc, stored_rows
 
 _FIELDS = (
     "direction",
@@ -47,6 +47,11 @@ def evaluate_stored(
     With ``save`` the results are written to the database in one
     transaction (an earlier evaluation of the same series, year and rule set
     is replaced). Returns the rows with their ``evaluation`` objects."""
+    with paused_gc():  # hundreds of thousands of rows and objects (see paused_gc)
+        return _evaluate_stored(year, ruleset, docs, save)
+
+
+def _evaluate_stored(year: int, ruleset: RuleSet, docs: list[str] | None, save: bool) -> StoredEvaluation:
     stored: StoredRows = stored_rows(docs=docs)
     if not stored.rows:
         return StoredEvaluation([], stored.titles)
