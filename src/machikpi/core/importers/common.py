@@ -59,6 +59,28 @@ def read_name(raw: str) -> NameParts:
     return NameParts(join_wrapped(text), definition, cumulative, marks)
 
 
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+_KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def heading_number(num: str) -> int:
+    """A heading's number as an int: arabic (``3``), roman as NFKC gives it
+    (``Ⅳ`` → ``IV`` → 4) or kanji (``十二`` → 12). Raises ``KeyError`` /
+    ``ValueError`` for anything else (callers match the number by regex first)."""
+    if num.isdigit():
+        return int(num)
+    if num[0] in _KANJI:
+        if "十" in num:
+            tens, _, ones = num.partition("十")
+            return (_KANJI[tens] if tens else 1) * 10 + (_KANJI[ones] if ones else 0)
+        return _KANJI[num]
+    total = 0
+    for i, ch in enumerate(num):
+        v = _ROMAN[ch]
+        total += -v if i + 1 < len(num) and _ROMAN[num[i + 1]] > v else v
+    return total
+
+
 def split_cells(line: str) -> list[str]:
     """The cells of a tab-separated table line, stripped (empty cells kept)."""
     return [c.strip() for c in line.split("\t")]

@@ -47,7 +47,7 @@ from ..model import ExtractWarning, Indicator, Node, Plan, Role
 from ..periods import Period
 from ..source import SourceText
 from ..text import collapse_spaces, join_wrapped, nfkc
-from .common import build_indicator, header_period, read_name, split_cells
+from .common import build_indicator, header_period, heading_number, read_name, split_cells
 
 LAYOUT = "kpi-tables"
 DESCRIPTION = "基本計画 重点戦略 chapter: 重点戦略N / (n) 施策 with ◆数値目標 and ◆KPI tables (指標名・策定時実績値・目標値)"
@@ -55,8 +55,6 @@ DESCRIPTION = "基本計画 重点戦略 chapter: 重点戦略N / (n) 施策 wit
 STRATEGY_LEVEL = "重点戦略"
 MEASURE_LEVEL = "施策"
 
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
-_KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _NUMBER = r"(?P<num>\d{1,2}|[IVXL]{1,6}|[一二三四五六七八九十]{1,3})"
 # A strategy heading: 重点戦略 + number, optionally a title on the same line.
 _STRATEGY = re.compile(rf"^重点戦略\s*{_NUMBER}(?![\dA-Za-z])\s*[:.、]?\s*(?P<title>.*)$")
@@ -77,22 +75,6 @@ _TAIL_NOUN = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff々ー]+$")
 #: Footnote endings that name a quantity: the footnote then defines what the indicator counts.
 DEFINITION_ENDINGS = ("数", "割合", "率", "量", "額")
 _BASELINE_WORDS = ("策定時", "実績", "現状", "基準", "現在")
-
-
-def _to_int(num: str) -> int:
-    """An arabic, roman (NFKC ``Ⅳ`` → ``IV``) or kanji numeral as an int."""
-    if num.isdigit():
-        return int(num)
-    if num[0] in _KANJI:
-        if "十" in num:
-            tens, _, ones = num.partition("十")
-            return (_KANJI[tens] if tens else 1) * 10 + (_KANJI[ones] if ones else 0)
-        return _KANJI[num]
-    total = 0
-    for i, ch in enumerate(num):
-        v = _ROMAN[ch]
-        total += -v if i + 1 < len(num) and _ROMAN[num[i + 1]] > v else v
-    return total
 
 
 def _heading_title(title: str) -> bool:
@@ -254,7 +236,7 @@ class _Reader:
             return self.table(i)
         m = _LISTED.match(line)
         if m:
-            code = str(_to_int(m.group("num")))
+            code = str(heading_number(m.group("num")))
             self.announced[code] = (join_wrapped(m.group("title")), i)
             return i + 1
         m = _STRATEGY.match(line)
@@ -281,7 +263,7 @@ class _Reader:
     # -- headings ----------------------------------------------------------
 
     def start_strategy(self, i: int, m: re.Match[str]) -> int:
-        code = str(_to_int(m.group("num")))
+        code = str(heading_number(m.group("num")))
         title = join_wrapped(m.group("title"))
         nxt = i + 1
         if not title:

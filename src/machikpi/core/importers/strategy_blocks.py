@@ -49,7 +49,7 @@ from ..model import ExtractWarning, Indicator, Node, Plan, Role
 from ..periods import Period, find_periods
 from ..source import SourceText
 from ..text import join_wrapped, match_key, nfkc, remove_spaces
-from .common import build_indicator, header_period, read_name, split_cells
+from .common import build_indicator, header_period, heading_number, read_name, split_cells
 
 LAYOUT = "strategy-blocks"
 DESCRIPTION = "総合戦略 with 基本目標 chapters and KPI blocks followed by 指標の考え方 / 目標値の考え方 rows"
@@ -58,7 +58,6 @@ LEVEL = "基本目標"
 
 # ---------------------------------------------------------------- patterns (on NFKC text)
 
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 # 基本目標 N at the start of a line, after an optional numbering "(1)" or a list mark "○".
 # "基本目標1-1" (a measure code of another layout) is not a goal heading.
 _GOAL = re.compile(
@@ -171,10 +170,6 @@ def clean_note_text(raw: str) -> str:
     HTML tags dropped, all white space removed; otherwise as printed (not
     NFKC-normalised). Source: gold notes on 002."""
     return remove_spaces(_HTML_TAG.sub("", render_latex(raw)))
-
-
-def _goal_number(text: str) -> int:
-    return _ROMAN[text] if text in _ROMAN else int(text)
 
 
 def _strip_brackets(text: str) -> str:
@@ -326,7 +321,7 @@ class _Reader:
         m = _GOAL.match(lines[i])
         if not m:
             return None
-        code = str(_goal_number(m.group("n")))
+        code = str(heading_number(m.group("n")))
         rest = m.group("rest") or ""
         first = next((c for c in split_cells(rest) if c), "")
         title = _strip_brackets(first.lstrip(":."))
