@@ -122,11 +122,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _step("loading the invented actual values (架空のデモ用データ) for FY2024 and FY2025")
     _step(import_actual_file(ROOT / "demo_actuals.csv", who="demo", warn=warnings.append))
     ruleset = load_ruleset(args.rules)
-    report: Report | None = None
-    for year in (2024, 2025):
-        _step(f"evaluating {year}年度 with the rule set {ruleset.name}")
-        report = make_report(year, ruleset, args.rules, demo_data=True)
-    assert report is not None
+    from .storage.evaluations import evaluate_stored
+
+    # The earlier year is evaluated and stored (grade history); only the latest is reported.
+    _step(f"evaluating 2024年度 with the rule set {ruleset.name}")
+    evaluate_stored(2024, ruleset)
+    _step(f"evaluating 2025年度 with the rule set {ruleset.name}")
+    report = make_report(2025, ruleset, args.rules, demo_data=True)
     path = out / "report.html"
     write_report(report, path)
     print(f"\nreport: {path.resolve()}")
