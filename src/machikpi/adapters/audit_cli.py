@@ -1,4 +1,10 @@
-"""``machikpi audit FILE... [--format text|json]``: check plan documents for defects.
+"""``machikpi audit PLAN_OR_FILE... [--format text|json]``: check plan documents for defects.
+
+An argument that is an existing file is read and audited directly, without
+a database (a planner checks a draft before it is published). Any other
+argument names a stored plan by its document name (``machikpi import``
+audits every plan it stores and keeps the findings with it); its stored
+findings are printed, filtered by ``--check`` and ``--min-severity``.
 
 Each file is read (:func:`~machikpi.adapters.textfiles.read_source`), its plan
 imported (:func:`~machikpi.core.importers.read_plan`) and audited
@@ -22,7 +28,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core.audit import CHECKS, SEVERITY_RANK, Finding, PlanPeriod, Severity, audit_plan, findings_to_json
+from ..core.audit import (
+    CHECKS,
+    SEVERITY_RANK,
+    Finding,
+    PlanPeriod,
+    Severity,
+    audit_plan,
+    finding_from_json,
+    findings_to_json,
+)
 from ..core.audit.period import infer_period, period_from_text
 from ..core.errors import MachikpiError
 from ..core.importers import read_plan
@@ -67,17 +82,21 @@ def cmd_audit(args: argparse.Namespace) -> int:
     reports: list[dict[str, Any]] = []
     texts: list[str] = []
     for path in args.files:
-        source = read_source(path)
-        plan = read_plan(source)
-        used = period or period_from_text(source.lines) or infer_period(plan)
-        found = [
-            f for f in audit_plan(plan, period=used, checks=checks) if SEVERITY_RANK[f.severity] <= floor
-        ]
+        if not path.exists():
+            found, doc, layout, used, count = _stored(str(path), args, checks, floor)
+        else:
+            source = read_source(path)
+            plan = read_plan(source)
+            used = period or period_from_text(source.lines) or infer_period(plan)
+            found = [
+                f for f in audit_plan(plan, period=used, checks=checks) if SEVERITY_RANK[f.severity] <= floor
+            ]
+            doc, layout, count = plan.doc, plan.layout, len(plan.indicators())
         counts = {s: sum(f.severity == s for f in found) for s in Severity}
         reports.append(
             {
-                "doc": plan.doc,
-                "layout": plan.layout,
+                "doc": doc,
+                "layout": layout,
                 "period": None
                 if used is None
                 else {"start": used.start, "end": used.end, "origin": used.origin, "line": used.line},
@@ -85,7 +104,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 "findings": findings_to_json(found),
             }
         )
-        head = f"== {plan.doc} ({plan.layout}, {len(plan.indicators())} indicators"
+        head = f"== {doc} ({layout}, {count} indicators"
         if used is not None:
             head += f", period {used.start}–{used.end} {used.origin}"
         head += f"): {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} info"
@@ -100,6 +119,43 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stored(
+    doc: str, args: argparse.Namespace, checks: list[str] | None, floor: int
+) -> tuple[list[Finding], str, str, PlanPeriod | None, int]:
+    """The stored findings of the stored plan ``doc``: (findings, doc, layout, period, indicators).
+
+    Raises :class:`AuditUsageError` when no such plan is stored or ``--period`` is given."""
+    from .django_settings import setup
+
+    setup(args.database)
+    from .storage import models as db
+    from .storage.plans import stored_audit
+
+    try:
+        plan, stored = stored_audit(doc)
+    except db.Plan.DoesNotExist:
+        known = ", ".join(db.Plan.objects.values_list("doc", flat=True)[:20]) or "none"
+        raise AuditUsageError(
+            f"{doc}: no such file, and no stored plan of that document (stored: {known})"
+        ) from None
+    if args.period:
+        raise AuditUsageError(
+            f"{doc}: --period applies to documents; the stored audit used {plan.audit_period or 'no period'} "
+            "(audit the document file to use another period)"
+        )
+    found = [
+        f
+        for f in map(finding_from_json, stored)
+        if SEVERITY_RANK[f.severity] <= floor and (checks is None or f.check in checks)
+    ]
+    used = None
+    if plan.audit_period:
+        start, end = plan.audit_period.split("-")
+        used = PlanPeriod(int(start), int(end), "stored")
+    count = db.Indicator.objects.filter(plan=plan, present=True).count()
+    return found, plan.doc, plan.layout, used, count
+
+
 def add_parser(sub: Any) -> None:
     """Register the ``audit`` sub-command on ``sub`` (an argparse sub-parsers object)."""
     p = sub.add_parser(
@@ -107,7 +163,12 @@ def add_parser(sub: Any) -> None:
         help="check plan documents' KPI tables for defects (missing targets, units, rationale arithmetic …)",
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("files", nargs="+", type=Path, metavar="PLAN_OR_FILE")
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="for stored plans; default: $MACHIKPI_DATABASE_URL, else ./machikpi.db",
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--period", help="plan period START-END (Western years), e.g. 2026-2029")
     p.add_argument("--check", action="append", metavar="ID", help="run only this check (repeatable)")

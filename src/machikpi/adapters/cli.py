@@ -20,6 +20,7 @@ from ..core.rows import kpi_rows, opinion_rows
 from . import audit_cli, evaluate_cli, report_cli, storage_cli
 from .plan_json import plan_to_json
 from .textfiles import read_source
+from .web import serve as web_serve
 
 EXIT_USAGE = 2
 
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate_cli.add_parser(sub)
     audit_cli.add_parser(sub)
     report_cli.add_parsers(sub)
+    web_serve.add_parser(sub)
     return parser
 
 

@@ -79,6 +79,75 @@ def database_settings(url: str) -> dict[str, Any]:
     )
 
 
+#: Django apps, the same for the command line and the web application (one schema).
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "axes",
+    "machikpi.adapters.storage",
+    "machikpi.adapters.web",
+]
+
+
+def django_settings(url: str) -> dict[str, Any]:
+    """Every Django setting machikpi uses, for the database ``url``.
+
+    The web settings (templates, middleware, static files, languages) are
+    those of :mod:`machikpi.adapters.web.config`; ``SECRET_KEY`` comes from
+    :func:`secret_key`."""
+    from .web.config import web_settings
+
+    return {
+        "DATABASES": {"default": database_settings(url)},
+        "INSTALLED_APPS": INSTALLED_APPS,
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "USE_TZ": True,
+        "TIME_ZONE": "Asia/Tokyo",
+        "LANGUAGE_CODE": "ja",
+        "SECRET_KEY": secret_key(),
+        **web_settings(),
+    }
+
+
+#: Environment variable holding the web application's secret key.
+SECRET_ENV_VAR = "MACHIKPI_SECRET_KEY"
+
+
+def secret_key() -> str:
+    """Django's ``SECRET_KEY``: ``$MACHIKPI_SECRET_KEY``, else the key kept in
+    ``$XDG_DATA_HOME/machikpi/secret_key`` (default ``~/.local/share``),
+    made once with :func:`secrets.token_urlsafe` and written with mode 0600.
+
+    Sessions and password-reset links stay valid across restarts because the
+    key is kept; a machine whose home cannot be written gets a key for this
+    process only (sessions end when it stops)."""
+    import secrets
+
+    key = os.environ.get(SECRET_ENV_VAR)
+    if key:
+        return key
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "machikpi"
+    path = base / "secret_key"
+    try:
+        if path.exists():
+            return path.read_text(encoding="ascii").strip()
+        base.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(key)
+        return key
+    except OSError:
+        return secrets.token_urlsafe(50)
+
+
 def setup(url: str | None = None, *, migrate: bool = True) -> str:
     """Configure Django for ``url`` (default :func:`default_url`) and, with
     ``migrate``, create or update the tables quietly. Returns the URL used.
@@ -94,14 +163,7 @@ def setup(url: str | None = None, *, migrate: bool = True) -> str:
     url = url or default_url()
     if _configured_url is None:
         if not settings.configured:
-            settings.configure(
-                DATABASES={"default": database_settings(url)},
-                INSTALLED_APPS=["machikpi.adapters.storage"],
-                DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
-                USE_TZ=True,
-                TIME_ZONE="Asia/Tokyo",
-                LANGUAGE_CODE="ja",
-            )
+            settings.configure(**django_settings(url))
         django.setup()
         _configured_url = url
     elif url != _configured_url:

@@ -86,17 +86,29 @@ def store_documents(paths: Sequence[Path], *, warn: Callable[[str], None] = _std
     for a document that cannot be read (then nothing is stored)."""
     from django.db import transaction
 
-    from .storage.plans import store_plan
+    from ..core.audit import audit_plan
+    from ..core.audit.period import infer_period, period_from_text
+    from .storage.plans import store_audit, store_plan
 
-    plans = [read_plan(read_source(p)) for p in paths]
+    plans = []
+    audits = []
+    for p in paths:
+        source = read_source(p)
+        plan = read_plan(source)
+        period = period_from_text(source.lines) or infer_period(plan)
+        plans.append(plan)
+        audits.append((period, audit_plan(plan, period=period)))
     with transaction.atomic():
         results = [store_plan(plan) for plan in plans]
+        for r, (period, findings) in zip(results, audits, strict=True):
+            store_audit(r.plan_id, findings, period)
     lines: list[str] = []
-    for plan, r in zip(plans, results, strict=True):
+    for plan, r, (_, findings) in zip(plans, results, audits, strict=True):
         verb = "stored" if r.created else "updated"
         lines.append(
             f"{r.doc}: {verb}: {r.indicators_new} new and {r.indicators_updated} known indicators "
-            f"({r.series} series), {r.indicators_missing} no longer in the document"
+            f"({r.series} series), {r.indicators_missing} no longer in the document; "
+            f"audit: {len(findings)} findings (`machikpi audit {r.doc}`)"
         )
         for w in plan.warnings:
             warn(str(w))

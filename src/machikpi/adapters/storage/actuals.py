@@ -12,7 +12,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from ...core.errors import MachikpiError
 from . import models as db
+
+
+class ActualConflict(MachikpiError):
+    """Somebody saved the value after the writer read it (optimistic locking).
+
+    ``current`` is the stored value as it is now: ``(value, raw, note,
+    status, version, entered_by)``; the writer shows it and lets the user
+    decide, so neither write is lost silently."""
+
+    def __init__(self, message: str, current: tuple[float | None, str, str, str, int, str]) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class RevertError(MachikpiError):
+    """A change that cannot be reverted (an approval, or a change that is not the latest)."""
 
 
 @dataclass(frozen=True)
@@ -126,12 +145,32 @@ def record_actual(
     who: str,
     status: str = db.ActualValue.APPROVED,
     source: str = "",
+    expected_version: int | None = None,
 ) -> Outcome:
     """Create or update the actual value of ``series_id`` for ``year`` and
     record the change (module docstring). Call it inside a transaction;
-    raises ``Series.DoesNotExist`` for an unknown series."""
+    raises ``Series.DoesNotExist`` for an unknown series.
+
+    ``status`` ``approved`` also publishes the value (``approved_*``);
+    ``draft`` leaves the published value as it was. ``expected_version``:
+    the ``version`` the writer read (``0`` when it saw no value); when the
+    stored version differs, :class:`ActualConflict` is raised and nothing
+    is written. ``None`` skips the check (file imports)."""
     series = db.Series.objects.get(pk=series_id)
     actual = db.ActualValue.objects.select_for_update().filter(series=series, year=year).first()
+    if expected_version is not None:
+        stored_version = actual.version if actual is not None else 0
+        if stored_version != expected_version:
+            current = (
+                (actual.value, actual.raw, actual.note, actual.status, actual.version, actual.entered_by)
+                if actual is not None
+                else (None, "", "", "", 0, "")
+            )
+            raise ActualConflict(
+                f"the value of {year} was changed by {current[5] or 'somebody'} after you opened it "
+                f"(version {stored_version}, you read {expected_version})",
+                current,
+            )
     if actual is None:
         actual = db.ActualValue.objects.create(
             series=series,
@@ -143,6 +182,9 @@ def record_actual(
             entered_by=who,
             source=source,
         )
+        if status == db.ActualValue.APPROVED:
+            _publish(actual, who)
+            actual.save()
         db.ActualChange.objects.create(
             actual=actual,
             action=db.ActualChange.CREATE,
@@ -175,5 +217,103 @@ def record_actual(
     actual.status = status
     actual.entered_by = who
     actual.source = source
+    actual.version += 1
+    if status == db.ActualValue.APPROVED:
+        _publish(actual, who)
     actual.save()
     return Outcome("update", actual.pk)
+
+
+def _publish(actual: db.ActualValue, who: str) -> None:
+    """Make the current value of ``actual`` its published (approved) state (not saved)."""
+    actual.approved_value = actual.value
+    actual.approved_raw = actual.raw
+    actual.approved_note = actual.note
+    actual.approved_by = who
+    actual.approved_at = timezone.now()
+
+
+def approve_actual(actual_id: int, who: str, *, expected_version: int | None = None) -> bool:
+    """Approve the draft value ``actual_id``: it becomes the published value
+    and an ``approve`` change is recorded. Returns ``False`` (and writes
+    nothing) when it is already approved. Call it inside a transaction.
+
+    Raises ``ActualValue.DoesNotExist`` for an unknown id and
+    :class:`ActualConflict` when ``expected_version`` is given and differs
+    (the value changed after the approver looked at it)."""
+    actual = db.ActualValue.objects.select_for_update().get(pk=actual_id)
+    if expected_version is not None and actual.version != expected_version:
+        raise ActualConflict(
+            f"the value was changed by {actual.entered_by} after you opened it; look at it again",
+            (actual.value, actual.raw, actual.note, actual.status, actual.version, actual.entered_by),
+        )
+    if actual.status == db.ActualValue.APPROVED:
+        return False
+    db.ActualChange.objects.create(
+        actual=actual,
+        action=db.ActualChange.APPROVE,
+        who=who,
+        old_value=actual.value,
+        new_value=actual.value,
+        old_raw=actual.raw,
+        new_raw=actual.raw,
+        old_status=actual.status,
+        new_status=db.ActualValue.APPROVED,
+        note=actual.note,
+    )
+    actual.status = db.ActualValue.APPROVED
+    actual.version += 1
+    _publish(actual, who)
+    actual.save()
+    return True
+
+
+def revert_change(change_id: int, who: str, *, note: str = "") -> db.ActualChange:
+    """Set the value back to what it was before the change ``change_id`` and
+    record that as a ``revert`` change (returned). Call it inside a transaction.
+
+    Only the latest change of a value can be reverted (reverting an older
+    one would silently undo the later ones too); an approval is undone by
+    reverting the change it approved. The value goes back to the old text,
+    number, note and status; when the old status is ``approved`` the old
+    value is published again; reverting a ``create`` leaves an empty draft.
+
+    Raises ``ActualChange.DoesNotExist`` for an unknown id and
+    :class:`RevertError` for a change that is not the latest or is an approval."""
+    change = db.ActualChange.objects.select_related("actual").get(pk=change_id)
+    actual = db.ActualValue.objects.select_for_update().get(pk=change.actual_id)
+    latest = actual.history.order_by("-at", "-id").first()
+    if latest is None or latest.pk != change.pk:
+        raise RevertError("only the latest change of a value can be reverted; revert the later ones first")
+    if change.action == db.ActualChange.APPROVE:
+        raise RevertError("an approval is not reverted on its own; revert the change it approved")
+    old_status = change.old_status or db.ActualValue.DRAFT
+    revert = db.ActualChange.objects.create(
+        actual=actual,
+        action=db.ActualChange.REVERT,
+        who=who,
+        old_value=actual.value,
+        new_value=change.old_value,
+        old_raw=actual.raw,
+        new_raw=change.old_raw or "",
+        old_status=actual.status,
+        new_status=old_status,
+        note=note or f"取り消し: 変更 #{change.pk}",
+        reverts=change,
+    )
+    previous_note = actual.history.filter(id__lt=change.id).exclude(pk=revert.pk).order_by("-id").first()
+    actual.value = change.old_value
+    actual.raw = change.old_raw or ""
+    actual.note = previous_note.note if previous_note is not None else ""
+    actual.status = old_status
+    actual.entered_by = who
+    actual.version += 1
+    if old_status == db.ActualValue.APPROVED:
+        _publish(actual, who)
+    elif change.old_status is None:
+        actual.approved_value = None
+        actual.approved_raw = None
+        actual.approved_note = ""
+        actual.approved_at = None
+    actual.save()
+    return revert

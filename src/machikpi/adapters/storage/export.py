@@ -151,14 +151,15 @@ def _stored_rows(docs: list[str] | None, drafts: bool) -> StoredRows:
             targets.setdefault(sid, []).append(_cell(raw, status, value, year, year_type, bound))
         elif kind == db.Cell.ACTUAL and year is not None:
             actuals.setdefault(sid, {})[year] = _cell(raw, status, value, year, year_type, bound)
+    # drafts: the working values; else the published (last approved) ones
     entered = db.ActualValue.objects.filter(**related)
+    fields = ("series_id", "year", "value", "raw")
     if not drafts:
-        entered = entered.filter(status=db.ActualValue.APPROVED)
+        entered = entered.filter(approved_raw__isnull=False)
+        fields = ("series_id", "year", "approved_value", "approved_raw")
     value_status = str(CellStatus.VALUE)
     for sid, year, value, raw in (
-        entered.order_by("series_id", "year")
-        .values_list("series_id", "year", "value", "raw")
-        .iterator(chunk_size=10_000)
+        entered.order_by("series_id", "year").values_list(*fields).iterator(chunk_size=10_000)
     ):
         if sid not in wanted:
             continue
@@ -206,6 +207,6 @@ def latest_actual_year(*, drafts: bool = False) -> int | None:
     ``drafts``) of a series still in its document; ``None`` when there is none."""
     qs = db.ActualValue.objects.filter(series__present=True, series__indicator__present=True)
     if not drafts:
-        qs = qs.filter(status=db.ActualValue.APPROVED)
+        qs = qs.filter(approved_raw__isnull=False)
     year: int | None = qs.aggregate(m=Max("year"))["m"]
     return year

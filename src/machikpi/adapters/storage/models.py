@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 
 
@@ -29,6 +30,14 @@ class Plan(models.Model):
     layout = models.CharField(max_length=100)
     warnings = models.JSONField(default=list, help_text="the importer's warnings of the last import")
     import_count = models.PositiveIntegerField(default=1)
+    audit_findings = models.JSONField(
+        default=list,
+        help_text="the audit of the last import: machikpi.core.audit.findings_to_json of audit_plan",
+    )
+    audit_period = models.CharField(
+        max_length=20, blank=True, default="", help_text="plan period the audit used, e.g. 2020-2024"
+    )
+    audited_at = models.DateTimeField(null=True, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,8 +76,57 @@ class Node(models.Model):
         return f"{self.code or ''} {self.title}".strip()
 
 
+class Department(models.Model):
+    """A department (担当課) that owns indicators and reports their actual values.
+
+    Plan documents rarely say who owns an indicator; the planning office
+    assigns departments (web staff area, admin, or the demo's assignment)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "machikpi_department"
+        ordering: ClassVar[list[str]] = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffProfile(models.Model):
+    """The machikpi role of a staff user (Django's ``auth.User``).
+
+    ``planning`` (企画政策課): everything; ``department``: enters values for
+    the indicators its ``department`` owns; ``committee`` (外部有識者会議):
+    reads drafts and comments on nodes."""
+
+    PLANNING = "planning"
+    DEPARTMENT = "department"
+    COMMITTEE = "committee"
+    ROLES: ClassVar[list[tuple[str, str]]] = [
+        (PLANNING, "企画政策課"),
+        (DEPARTMENT, "担当課"),
+        (COMMITTEE, "外部有識者会議"),
+    ]
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="machikpi_profile"
+    )
+    role = models.CharField(max_length=20, choices=ROLES)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
+    )
+
+    class Meta:
+        db_table = "machikpi_staff_profile"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
 class Indicator(models.Model):
-    """An indicator (指標) printed for a node. ``key`` is its identity within the plan."""
+    """An indicator (指標) printed for a node. ``key`` is its identity within the plan;
+    ``department`` is the owner assigned by the planning office (not re-imported)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
     node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="indicators")
@@ -84,6 +142,9 @@ class Indicator(models.Model):
     position = models.PositiveIntegerField(default=0, help_text="document order within the plan")
     present = models.BooleanField(default=True, help_text="False: gone from the last import of the document")
     missing_since = models.DateTimeField(null=True, blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators"
+    )
 
     class Meta:
         db_table = "machikpi_indicator"
@@ -159,10 +220,18 @@ class ActualValue(models.Model):
     ``raw`` is the text exactly as entered (a number cell is stored as its
     decimal text); ``value`` is in the indicator's unit. ``status``: values
     imported with ``machikpi actuals import`` are ``approved`` unless
-    ``--draft`` is given (the planning office runs the CLI); a later web
-    form will enter ``draft`` values that an approver turns ``approved``.
-    Changes go through :func:`machikpi.adapters.storage.actuals.record_actual`,
-    which writes an :class:`ActualChange` for each."""
+    ``--draft`` is given (the planning office runs the CLI); the web forms
+    enter ``draft`` values that a planning user approves.
+
+    ``approved_*`` hold the last approved state, which is what the public
+    sees and what evaluations use: a draft entered over an approved value
+    leaves the approved one public until the draft is approved.
+    ``approved_raw`` is ``None`` when the value was never approved.
+    ``version`` grows by one with every change; a writer passes the version
+    it read and gets a conflict when somebody saved in between.
+    Changes go through :mod:`machikpi.adapters.storage.actuals`
+    (``record_actual``, ``approve_actual``, ``revert_change``), which write an
+    :class:`ActualChange` for each."""
 
     DRAFT = "draft"
     APPROVED = "approved"
@@ -178,6 +247,12 @@ class ActualValue(models.Model):
     source = models.TextField(blank=True, default="", help_text="the file the value came from")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    approved_value = models.FloatField(null=True, blank=True)
+    approved_raw = models.TextField(null=True, blank=True)
+    approved_note = models.TextField(blank=True, default="")
+    approved_by = models.CharField(max_length=200, blank=True, default="")
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "machikpi_actual"
@@ -191,11 +266,21 @@ class ActualValue(models.Model):
 
 
 class ActualChange(models.Model):
-    """One change of an actual value: who, when, old and new value, note. Never updated or deleted."""
+    """One change of an actual value: who, when, old and new value, note. Never updated or deleted.
+
+    ``approve``: a planning user approved the value; ``revert``: the value
+    was set back to the old state of the change ``reverts``."""
 
     CREATE = "create"
     UPDATE = "update"
-    ACTIONS: ClassVar[list[tuple[str, str]]] = [(CREATE, "登録"), (UPDATE, "変更")]
+    APPROVE = "approve"
+    REVERT = "revert"
+    ACTIONS: ClassVar[list[tuple[str, str]]] = [
+        (CREATE, "登録"),
+        (UPDATE, "変更"),
+        (APPROVE, "承認"),
+        (REVERT, "取り消し"),
+    ]
 
     actual = models.ForeignKey(ActualValue, on_delete=models.PROTECT, related_name="history")
     action = models.CharField(max_length=10, choices=ACTIONS)
@@ -209,6 +294,9 @@ class ActualChange(models.Model):
     new_status = models.CharField(max_length=10)
     note = models.TextField(blank=True, default="", help_text="the note given with the change")
     source = models.TextField(blank=True, default="")
+    reverts = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reverted_by"
+    )
 
     class Meta:
         db_table = "machikpi_actual_change"
@@ -245,3 +333,25 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series_id} {self.year} {self.rules}: {self.grade or self.reason}"
+
+
+class CommitteeComment(models.Model):
+    """A comment of the external committee (外部有識者会議) on a node for an
+    evaluation year; shown under the node in the report and on the node page."""
+
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="comments")
+    year = models.IntegerField(help_text="evaluation fiscal year (年度), Western")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(max_length=200, help_text="name as shown in the report")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "machikpi_committee_comment"
+        ordering: ClassVar[list[str]] = ["node", "year", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.author_name}: {self.text[:30]}"

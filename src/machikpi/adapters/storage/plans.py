@@ -27,11 +27,13 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from ...core import model as core
+from ...core.audit import Finding, PlanPeriod, findings_to_json
 from ...core.text import match_key
 from . import models as db
 
@@ -242,3 +244,23 @@ def _store_series(row: db.Indicator, ind: core.Indicator, result: StoreResult) -
             f"{result.doc}: group 「{gone.group}」 of indicator 「{row.name}」 is no longer in the document; "
             f"kept (marked missing) with its {n} actual value(s)"
         )
+
+
+def store_audit(plan_id: int, findings: list[Finding], period: PlanPeriod | None) -> None:
+    """Keep the audit of a plan's last import with the stored plan
+    (:func:`machikpi.core.audit.findings_to_json`, the period used, the time);
+    the web application's audit page and the reports read it from there."""
+    db.Plan.objects.filter(pk=plan_id).update(
+        audit_findings=findings_to_json(findings),
+        audit_period=f"{period.start}-{period.end}" if period is not None else "",
+        audited_at=timezone.now(),
+    )
+
+
+def stored_audit(doc: str) -> tuple[db.Plan, list[dict[str, Any]]]:
+    """The stored plan of the document ``doc`` and its stored audit findings
+    (JSON dicts, as :func:`machikpi.core.audit.finding_to_json`).
+
+    Raises ``Plan.DoesNotExist`` when no plan of that document is stored."""
+    plan = db.Plan.objects.get(doc=doc)
+    return plan, list(plan.audit_findings)

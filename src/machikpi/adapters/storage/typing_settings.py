@@ -7,7 +7,11 @@ app so that mypy knows the models' fields and relations. It opens no database.
 
 from __future__ import annotations
 
-INSTALLED_APPS = ["machikpi.adapters.storage"]
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "machikpi.adapters.storage",
+]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True

@@ -41,7 +41,16 @@ from collections.abc import Iterable
 from ..model import Plan
 from . import duplicates, ocr, rationale, values  # noqa: F401  (they register their checks)
 from .context import AuditContext
-from .findings import CHECKS, SEVERITY_RANK, CheckSpec, Finding, Severity, finding_to_json, findings_to_json
+from .findings import (
+    CHECKS,
+    SEVERITY_RANK,
+    CheckSpec,
+    Finding,
+    Severity,
+    finding_from_json,
+    finding_to_json,
+    findings_to_json,
+)
 from .period import PlanPeriod, infer_period, period_from_text
 
 __all__ = [
@@ -52,6 +61,7 @@ __all__ = [
     "PlanPeriod",
     "Severity",
     "audit_plan",
+    "finding_from_json",
     "finding_to_json",
     "findings_to_json",
     "infer_period",

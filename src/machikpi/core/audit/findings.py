@@ -117,3 +117,23 @@ def finding_to_json(f: Finding) -> dict[str, Any]:
 def findings_to_json(findings: list[Finding]) -> list[dict[str, Any]]:
     """:func:`finding_to_json` of every finding, order kept."""
     return [finding_to_json(f) for f in findings]
+
+
+def finding_from_json(d: dict[str, Any]) -> Finding:
+    """The :class:`Finding` that :func:`finding_to_json` gave ``d`` (stored audits).
+
+    Raises ``KeyError`` for a missing ``check``, ``severity``, ``message`` or
+    ``doc`` and ``ValueError`` for an unknown severity."""
+    return Finding(
+        check=d["check"],
+        severity=Severity(d["severity"]),
+        message=d["message"],
+        doc=d["doc"],
+        line=d.get("line"),
+        node_path=tuple(d.get("node_path") or ()),
+        node_code=d.get("node_code"),
+        indicator=d.get("indicator"),
+        group=d.get("group"),
+        cell=d.get("cell"),
+        details=dict(d.get("details") or {}),
+    )

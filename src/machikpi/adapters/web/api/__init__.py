@@ -1,0 +1,1 @@
+"""The web application's api part (see :mod:`machikpi.adapters.web`)."""

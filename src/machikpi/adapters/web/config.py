@@ -1,0 +1,93 @@
+"""Web settings of machikpi's Django configuration (merged by
+:func:`machikpi.adapters.django_settings.django_settings`).
+
+Offline by design (LGWAN): static files are served by the application itself
+through WhiteNoise from ``static/machikpi/`` (vendored, no CDN). Japanese
+first, English switchable (``LocaleMiddleware``; catalogues in ``locale/``).
+Login throttling by django-axes (5 failures per user name and address lock
+for 15 minutes).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+#: Environment variable: comma-separated host names the server answers to
+#: (besides localhost), e.g. ``kpi.city.example.lg.jp``.
+HOSTS_ENV_VAR = "MACHIKPI_ALLOWED_HOSTS"
+
+
+def web_settings() -> dict[str, Any]:
+    """The Django settings of the web application (module docstring)."""
+    hosts = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    hosts += [h.strip() for h in os.environ.get(HOSTS_ENV_VAR, "").split(",") if h.strip()]
+    return {
+        "ROOT_URLCONF": "machikpi.adapters.web.urls",
+        "ALLOWED_HOSTS": hosts,
+        "DEBUG": os.environ.get("MACHIKPI_DEBUG") == "1",
+        "MIDDLEWARE": [
+            "django.middleware.security.SecurityMiddleware",
+            "whitenoise.middleware.WhiteNoiseMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.locale.LocaleMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+            "django.middleware.clickjacking.XFrameOptionsMiddleware",
+            "axes.middleware.AxesMiddleware",
+        ],
+        "AUTHENTICATION_BACKENDS": [
+            "axes.backends.AxesStandaloneBackend",
+            "django.contrib.auth.backends.ModelBackend",
+        ],
+        "AXES_FAILURE_LIMIT": 5,
+        "AXES_COOLOFF_TIME": 0.25,  # hours
+        "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"]],
+        "AXES_VERBOSE": False,
+        "TEMPLATES": [
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "DIRS": [],
+                "APP_DIRS": True,
+                "OPTIONS": {
+                    "context_processors": [
+                        "django.template.context_processors.request",
+                        "django.template.context_processors.i18n",
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                    ]
+                },
+            }
+        ],
+        "LANGUAGES": [("ja", "日本語"), ("en", "English")],
+        "LOCALE_PATHS": [str(HERE / "locale")],
+        "USE_I18N": True,
+        "STATIC_URL": "/static/",
+        "STATIC_ROOT": None,
+        "WHITENOISE_USE_FINDERS": True,
+        "WHITENOISE_AUTOREFRESH": False,
+        "LOGIN_URL": "/staff/login/",
+        "LOGIN_REDIRECT_URL": "/staff/",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_HTTPONLY": False,
+        "REST_FRAMEWORK": {
+            "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+            "DEFAULT_AUTHENTICATION_CLASSES": [
+                "rest_framework.authentication.TokenAuthentication",
+                "rest_framework.authentication.SessionAuthentication",
+            ],
+            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+            "UNAUTHENTICATED_USER": None,
+        },
+        "SPECTACULAR_SETTINGS": {
+            "TITLE": "machikpi API",
+            "DESCRIPTION": "Read-only JSON of the public plan data; token-authenticated writes of actual values.",
+            "VERSION": "1",
+            "SERVE_INCLUDE_SCHEMA": False,
+        },
+    }

@@ -1,0 +1,1 @@
+"""The web application's public part (see :mod:`machikpi.adapters.web`)."""

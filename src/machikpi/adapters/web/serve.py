@@ -1,0 +1,52 @@
+"""``machikpi serve [--database URL] [--host H] [--port N]``: run the web application.
+
+The server is Waitress (a pure-Python production WSGI server that also runs
+on the Windows machines many municipalities have); static files are served by
+the application itself (WhiteNoise). It serves until stopped (Ctrl+C).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def wsgi_application(database: str | None = None) -> Any:
+    """Django set up for ``database`` (default :func:`~machikpi.adapters.django_settings.default_url`),
+    tables up to date, and its WSGI application."""
+    from ..django_settings import setup
+
+    setup(database)
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+def serve(database: str | None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, threads: int = 8) -> None:
+    """Serve the web application on ``host:port`` until interrupted."""
+    from waitress import serve as waitress_serve
+
+    app = wsgi_application(database)
+    print(f"machikpi: serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="machikpi")
+    except KeyboardInterrupt:
+        print("machikpi: stopped", flush=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run ``machikpi serve``."""
+    serve(args.database, args.host, args.port)
+    return 0
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``serve`` on the main parser's subparsers."""
+    p = sub.add_parser("serve", help="run the web application (public site, staff area, API)")
+    p.add_argument("--database", metavar="URL", help="default: $MACHIKPI_DATABASE_URL, else ./machikpi.db")
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.set_defaults(func=cmd_serve)

@@ -1,0 +1,1 @@
+"""The web application's staff part (see :mod:`machikpi.adapters.web`)."""
