@@ -106,7 +106,7 @@ def test_report_without_actuals_is_a_clear_error(
 def test_demo_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     r = subprocess.run(
-        [sys.executable, "-m", "machikpi.adapters.cli", "demo", "--out", str(out)],
+        [sys.executable, "-m", "machikpi.adapters.cli", "demo", "--no-serve", "--out", str(out)],
         capture_output=True,
         text=True,
         check=False,

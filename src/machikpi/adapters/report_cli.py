@@ -3,11 +3,12 @@
 ``report [--year FY] [--rules NAME|PATH] -o report.html [--database URL]``:
 the year defaults to the latest fiscal year with an approved actual value.
 
-``demo [--out DIR]``: the main job end to end on the bundled samples — a new
-SQLite database ``DIR/machikpi.db``, the five sample plans imported, the
-invented actual values of ``samples/demo_actuals.csv`` (架空のデモ用データ)
-loaded, both demo years evaluated, ``DIR/report.html`` written and a
-one-screen summary printed.
+``demo [--out DIR] [--no-serve] [--port N]``: the main job end to end on the
+bundled samples — a new SQLite database ``DIR/machikpi.db``, the five sample
+plans imported, the invented actual values of ``samples/demo_actuals.csv``
+(架空のデモ用データ) loaded, both demo years evaluated, ``DIR/report.html``
+written and a one-screen summary printed; then the web application serves
+the demo database on 127.0.0.1:8000 until stopped, unless ``--no-serve``.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         db_file.unlink()
     print(f"machikpi demo → {out}/")
     _step(f"creating a new database {db_file}")
-    setup(f"sqlite:///{db_file.resolve()}")
+    db_url = setup(f"sqlite:///{db_file.resolve()}")
     from .storage_cli import import_actual_file, store_documents
 
     warnings: list[str] = []
@@ -136,6 +137,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"{report.year_label} の評価（{ruleset.name}、架空のデモ用データ）:")
     for line in summary_lines(report):
         print(line)
+    if args.serve:
+        from .web.serve import serve
+
+        print()
+        serve(db_url, args.host, args.port)
     return 0
 
 
@@ -155,4 +161,12 @@ def add_parsers(sub: Any) -> None:
         "--out", type=Path, default=Path("demo"), metavar="DIR", help="output folder (default ./demo)"
     )
     p.add_argument("--rules", default=DEFAULT_RULES, metavar="NAME|PATH")
+    p.add_argument(
+        "--no-serve",
+        dest="serve",
+        action="store_false",
+        help="build the demo database and report, then exit (default: serve it on 127.0.0.1:8000)",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
     p.set_defaults(func=cmd_demo)

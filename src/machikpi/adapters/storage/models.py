@@ -355,3 +355,30 @@ class CommitteeComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.author_name}: {self.text[:30]}"
+
+
+class Opinion(models.Model):
+    """A citizen's opinion printed in a plan document with the plan's response
+    (意見 → 対応方針 → 計画への反映); :class:`machikpi.core.model.Opinion`.
+    Replaced on every import of the document (they are the document's data).
+
+    ``measure`` lists the titles of the plan places the opinion is about
+    (outermost first) and ``measure_codes`` their printed codes;
+    ``reflections`` is a list of ``{"page", "section", "quote"}``."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="opinions")
+    number = models.PositiveIntegerField()
+    measure = models.JSONField(default=list)
+    measure_codes = models.JSONField(default=list)
+    opinion = models.TextField()
+    response = models.TextField(blank=True, default="")
+    reflections = models.JSONField(default=list)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "machikpi_opinion"
+        ordering: ClassVar[list[str]] = ["plan", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.opinion[:30]}"

@@ -215,6 +215,22 @@ def _store(plan: core.Plan) -> StoreResult:
             f"{plan.doc}: indicator 「{gone.name}」 ({gone.key}) is no longer in the document; "
             f"kept (marked missing) with its {n_actuals} actual value(s)"
         )
+    # Opinions: the document's data, replaced.
+    db.Opinion.objects.filter(plan=stored).delete()
+    db.Opinion.objects.bulk_create(
+        db.Opinion(
+            plan=stored,
+            number=o.number,
+            measure=list(o.measure),
+            measure_codes=list(o.measure_codes),
+            opinion=o.opinion,
+            response=o.response,
+            reflections=[{"page": r.page, "section": r.section, "quote": r.quote} for r in o.reflections],
+            line=o.source.line if o.source is not None else None,
+            position=k,
+        )
+        for k, o in enumerate(plan.opinions)
+    )
     return result
 
 
