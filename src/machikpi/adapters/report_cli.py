@@ -122,6 +122,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _step("loading the invented actual values (架空のデモ用データ) for FY2024 and FY2025")
     _step(import_actual_file(ROOT / "demo_actuals.csv", who="demo", warn=warnings.append))
+    from .demo_staff import login_lines, setup_demo_staff
+
+    _step("creating the demo departments, their indicators and the demo staff logins")
+    logins = setup_demo_staff()
     ruleset = load_ruleset(args.rules)
     from .storage.evaluations import evaluate_stored
 
@@ -136,6 +140,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"database: {db_file.resolve()}")
     print(f"{report.year_label} の評価（{ruleset.name}、架空のデモ用データ）:")
     for line in summary_lines(report):
+        print(line)
+    print("\nstaff area /staff/ — demo logins (user / password, for this demo only):")
+    for line in login_lines(logins):
         print(line)
     if args.serve:
         from .web.serve import serve

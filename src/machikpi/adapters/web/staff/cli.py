@@ -1,0 +1,160 @@
+"""``machikpi user add NAME --role planning|department|committee [--department NAME]
+[--password-stdin] [--superuser] [--database URL]``: staff logins for a fresh install.
+
+The password is read from standard input with ``--password-stdin`` (one
+line; for scripts), else asked twice on the terminal; it is stored hashed
+(Django's password hashers) and checked by Django's password validators'
+minimum: 8 characters, not all digits. ``--department`` is needed for the
+``department`` role; a department that does not exist yet is created.
+``planning`` users get the Django admin (``is_staff``) with the rights to
+manage users, staff roles, departments and the owner of each indicator;
+``--superuser`` makes a Django superuser (every right in the admin).
+Adding a user that exists changes its role, department and password.
+
+``machikpi user list`` prints the staff users with role and department.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any
+
+from ....core.errors import MachikpiError
+
+ROLES = ("planning", "department", "committee")
+MIN_PASSWORD = 8
+#: Model permissions a planning user gets in the admin (app label, codename).
+PLANNING_PERMISSIONS: tuple[tuple[str, str], ...] = tuple(
+    (app, f"{verb}_{model}")
+    for app, model in (
+        ("machikpi", "department"),
+        ("machikpi", "staffprofile"),
+        ("machikpi", "indicator"),
+        ("auth", "user"),
+    )
+    for verb in ("view", "add", "change")
+)
+
+
+class UserError(MachikpiError):
+    """A user that cannot be added as asked (bad password, missing department)."""
+
+
+def check_password(password: str) -> None:
+    """Raise :class:`UserError` for a password shorter than 8 characters or all digits."""
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
+    if password.isdigit():
+        raise UserError("the password must not be only digits")
+
+
+def grant_planning_permissions(user: Any) -> None:
+    """Give ``user`` the admin and :data:`PLANNING_PERMISSIONS` (saved)."""
+    from django.contrib.auth.models import Permission
+
+    user.is_staff = True
+    user.save()
+    for app, codename in PLANNING_PERMISSIONS:
+        perm = Permission.objects.filter(content_type__app_label=app, codename=codename).first()
+        if perm is not None:
+            user.user_permissions.add(perm)
+
+
+def add_user(
+    name: str, role: str, password: str, *, department: str | None = None, superuser: bool = False
+) -> tuple[Any, bool]:
+    """Create or update the staff user ``name`` (module docstring); returns
+    ``(user, created)``. Raises :class:`UserError`."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from ...storage import models as db
+
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r} (one of: {', '.join(ROLES)})")
+    if role == "department" and not department:
+        raise UserError("the department role needs --department NAME")
+    if not name.strip():
+        raise UserError("the user name is empty")
+    check_password(password)
+    User = get_user_model()
+    with transaction.atomic():
+        dept = None
+        if department:
+            dept, _created = db.Department.objects.get_or_create(name=department.strip())
+        user = User.objects.filter(username=name).first()
+        created = user is None
+        if user is None:
+            user = User(username=name)
+        user.set_password(password)
+        user.is_active = True
+        if superuser:
+            user.is_staff = True
+            user.is_superuser = True
+        user.save()
+        if role == "planning":
+            grant_planning_permissions(user)
+        db.StaffProfile.objects.update_or_create(user=user, defaults={"role": role, "department": dept})
+    return user, created
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    first = getpass.getpass(f"password for {args.name}: ")
+    second = getpass.getpass("again: ")
+    if first != second:
+        raise UserError("the two passwords differ")
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """Run ``machikpi user add``."""
+    from ...django_settings import setup
+
+    password = _read_password(args)
+    check_password(password)
+    setup(args.database)
+    user, created = add_user(
+        args.name, args.role, password, department=args.department, superuser=args.superuser
+    )
+    what = "added" if created else "updated"
+    extra = f", department {args.department}" if args.department else ""
+    admin = " (Django admin: superuser)" if args.superuser else (" (Django admin)" if user.is_staff else "")
+    print(f"{args.name}: {what}: role {args.role}{extra}{admin}")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    """Run ``machikpi user list``."""
+    from ...django_settings import setup
+
+    setup(args.database)
+    from ...storage import models as db
+
+    for p in db.StaffProfile.objects.select_related("user", "department").order_by("role", "user__username"):
+        active = "" if p.user.is_active else " (inactive)"
+        print(f"{p.user.get_username()}\t{p.role}\t{p.department.name if p.department else '-'}{active}")
+    return 0
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``user add`` and ``user list`` on the main parser's subparsers."""
+    p = sub.add_parser("user", help="staff logins of the web application (roles, departments)")
+    users = p.add_subparsers(dest="user_command", required=True)
+    a = users.add_parser("add", help="add a staff user (or change an existing one)")
+    a.add_argument("name", metavar="NAME", help="login name")
+    a.add_argument("--role", required=True, choices=ROLES)
+    a.add_argument(
+        "--department", metavar="NAME", help="the department (担当課); needed for --role department"
+    )
+    a.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    a.add_argument("--superuser", action="store_true", help="also a Django admin superuser")
+    a.add_argument("--database", metavar="URL", help="default: $MACHIKPI_DATABASE_URL, else ./machikpi.db")
+    a.set_defaults(func=cmd_user_add)
+    ls = users.add_parser("list", help="list the staff users")
+    ls.add_argument("--database", metavar="URL", help="default: $MACHIKPI_DATABASE_URL, else ./machikpi.db")
+    ls.set_defaults(func=cmd_user_list)
