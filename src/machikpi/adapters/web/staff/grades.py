@@ -1,0 +1,119 @@
+"""Would a new actual value lower the grade? (the entry form's "note required" rule).
+
+Issue 4: a value whose grade falls needs a note. The new value is evaluated
+with the core engine (:mod:`machikpi.core.evaluation`) under the plan's
+rule set — the rule set of the plan's latest stored evaluation, else the
+default ``baseline-band`` — together with the other published rows of the
+same plan (the engine takes a missing baseline year from the rest of the
+plan). Its grade is compared with the grade of the previous fiscal year:
+the stored evaluation of that year under the same rule set, else (nothing
+stored) the previous year's published value evaluated the same way.
+
+Which grade is worse: by the bands' points when both grades have points
+(fewer is worse), else by the order of the bands (the rule sets list the
+best grade first). The "cannot grade" grade (``−``) is never a fall.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ....core.errors import MachikpiError
+from ....core.evaluation import RuleSet, evaluate, evaluation_objects, table_from_rows
+from ...rulesets import load_ruleset
+from ...storage import models as db
+from ...storage.export import stored_rows
+
+DEFAULT_RULES = "baseline-band"
+
+
+@dataclass(frozen=True)
+class GradeCheck:
+    """The grade of a new value and of the previous year; ``falls`` when the new one is worse.
+
+    ``previous_grade`` is ``None`` when the previous year has no grade;
+    ``new_reason`` is the engine's reason when it cannot grade."""
+
+    rules: str
+    year: int
+    new_grade: str | None
+    new_reason: str | None
+    previous_year: int
+    previous_grade: str | None
+    falls: bool
+
+
+def plan_rules(plan_id: int) -> str:
+    """The rule-set name of the plan's latest stored evaluation, else :data:`DEFAULT_RULES`."""
+    rules = (
+        db.Evaluation.objects.filter(series__indicator__plan_id=plan_id)
+        .order_by("-year", "-evaluated_at")
+        .values_list("rules", flat=True)
+        .first()
+    )
+    return rules or DEFAULT_RULES
+
+
+def plan_ruleset(plan_id: int) -> RuleSet:
+    """The plan's rule set (:func:`plan_rules`); the default one when that name cannot be loaded
+    (a rule-set file given to ``machikpi report`` by path is not known to the web application)."""
+    try:
+        return load_ruleset(plan_rules(plan_id))
+    except (MachikpiError, OSError):
+        return load_ruleset(DEFAULT_RULES)
+
+
+def rank(ruleset: RuleSet, grade: str | None) -> float | None:
+    """A number that grows as ``grade`` gets better, ``None`` for no or the cannot-grade grade."""
+    if grade is None or grade not in ruleset.grades:
+        return None
+    points = {b.grade: b.points for b in reversed(ruleset.bands)}
+    if all(b.points is not None for b in ruleset.bands):
+        p = points[grade]
+        return float(p) if p is not None else None
+    return float(len(ruleset.grades) - ruleset.grades.index(grade))
+
+
+def _evaluate(rows: list[dict[str, Any]], index: int, year: int, ruleset: RuleSet) -> dict[str, Any]:
+    evaluations = evaluation_objects(evaluate(table_from_rows(rows, year), ruleset))
+    return evaluations[index]
+
+
+def check_grade(series_id: int, year: int, value: float, raw: str) -> GradeCheck | None:
+    """Evaluate ``value`` (entered as ``raw``) as the actual of ``series_id`` for
+    fiscal ``year`` and compare its grade with the previous year's (module
+    docstring). ``None`` when the series is not evaluated (gone from its document)."""
+    series = db.Series.objects.select_related("indicator__plan").get(pk=series_id)
+    plan = series.indicator.plan
+    ruleset = plan_ruleset(plan.pk)
+    stored = stored_rows(docs=[plan.doc])
+    if series_id not in stored.series_ids:
+        return None
+    index = stored.series_ids.index(series_id)
+    row = stored.rows[index]
+    cell = {"raw": raw, "status": "value", "value": value, "year": year, "year_type": "fiscal", "bound": None}
+    actuals = [a for a in row.get("actuals", []) if a.get("year") != year]
+    new_row = {**row, "actuals": sorted([*actuals, cell], key=lambda a: a.get("year") or 0)}
+    rows = [*stored.rows[:index], new_row, *stored.rows[index + 1 :]]
+    new = _evaluate(rows, index, year, ruleset)
+
+    previous_year = year - 1
+    previous = (
+        db.Evaluation.objects.filter(series_id=series_id, year=previous_year, rules=ruleset.name)
+        .values_list("grade", flat=True)
+        .first()
+    )
+    if previous is None and any(a.get("year") == previous_year for a in row.get("actuals", [])):
+        previous = _evaluate(stored.rows, index, previous_year, ruleset)["grade"]
+    new_rank, old_rank = rank(ruleset, new["grade"]), rank(ruleset, previous)
+    falls = new_rank is not None and old_rank is not None and new_rank < old_rank
+    return GradeCheck(
+        rules=ruleset.name,
+        year=year,
+        new_grade=new["grade"],
+        new_reason=new["reason"],
+        previous_year=previous_year,
+        previous_grade=previous,
+        falls=falls,
+    )

@@ -1,0 +1,112 @@
+"""Who may do what in the staff area (issue 4, part 2).
+
+Roles (:class:`~machikpi.adapters.storage.models.StaffProfile`):
+
+* ``planning`` (企画政策課): everything — enters and approves any value,
+  reverts any change, comments, downloads reports;
+* ``department`` (担当課): enters values (form and upload) only for the
+  indicators whose ``Indicator.department`` is the user's department, sees
+  their history and reverts their *draft* changes (reverting a draft never
+  changes what the public sees; a published value is reverted by planning);
+* ``committee`` (外部有識者会議): reads drafts (my updates, approvals list,
+  audit) and comments on nodes; downloads reports; enters nothing.
+
+A logged-in user without a profile may do nothing, except a Django
+superuser, who counts as ``planning``. A view refused to a logged-in user
+answers 403 (:class:`django.core.exceptions.PermissionDenied`); an
+anonymous user is sent to the login page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
+
+from ...storage import models as db
+
+PLANNING = db.StaffProfile.PLANNING
+DEPARTMENT = db.StaffProfile.DEPARTMENT
+COMMITTEE = db.StaffProfile.COMMITTEE
+ALL_ROLES: tuple[str, ...] = (PLANNING, DEPARTMENT, COMMITTEE)
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def role_of(user: Any) -> str | None:
+    """The machikpi role of ``user`` (module docstring), ``None`` for none."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    profile = getattr(user, "machikpi_profile", None)
+    if profile is not None:
+        return str(profile.role)
+    return PLANNING if user.is_superuser else None
+
+
+def department_of(user: Any) -> db.Department | None:
+    """The department of a ``department`` user (``None`` for other roles or none set)."""
+    profile = getattr(user, "machikpi_profile", None)
+    return profile.department if profile is not None else None
+
+
+def roles(*allowed: str) -> Callable[[View], View]:
+    """Decorator: the view needs a login and one of the ``allowed`` roles (else 403)."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if role_of(request.user) not in allowed:
+                raise PermissionDenied("この操作の権限がありません")
+            return view(request, *args, **kwargs)
+
+        return cast(View, wrapper)
+
+    return decorate
+
+
+def can_enter(user: Any, indicator: db.Indicator) -> bool:
+    """Whether ``user`` may enter values of ``indicator`` (planning: any;
+    department: its own department's)."""
+    role = role_of(user)
+    if role == PLANNING:
+        return True
+    if role == DEPARTMENT:
+        dept = department_of(user)
+        return dept is not None and indicator.department_id == dept.pk
+    return False
+
+
+def check_enter(user: Any, indicator: db.Indicator) -> None:
+    """Raise ``PermissionDenied`` unless :func:`can_enter`."""
+    if not can_enter(user, indicator):
+        raise PermissionDenied("この指標の実績値を入力する権限がありません")
+
+
+def can_revert(user: Any, change: db.ActualChange) -> bool:
+    """Whether ``user`` may revert ``change`` (module docstring): planning any;
+    department a change to ``draft`` of its own indicators whose value is not
+    published by the revert either (the old state is a draft or the published one)."""
+    role = role_of(user)
+    if role == PLANNING:
+        return True
+    if role != DEPARTMENT or not can_enter(user, change.actual.series.indicator):
+        return False
+    return change.new_status == db.ActualValue.DRAFT and change.action in (
+        db.ActualChange.CREATE,
+        db.ActualChange.UPDATE,
+    )
+
+
+def series_scope(user: Any) -> dict[str, Any]:
+    """Query filter (on ``Series``) of the series a user reports: a department
+    user's department's; everything for planning and committee."""
+    if role_of(user) == DEPARTMENT:
+        dept = department_of(user)
+        return {"indicator__department": dept.pk if dept is not None else -1}
+    return {}
