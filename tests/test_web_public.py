@@ -1,0 +1,312 @@
+"""The public site (no login): pages, downloads, opinions links, search, language switch.
+
+Data: the bundled seeds imported with ``store_documents`` (伊勢崎市's strategy,
+seed 003, and 平塚市's opinion table, seed 001), actual values recorded with
+``record_actual``. Run on SQLite and (``make test``) on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from html import unescape
+from typing import Any
+
+import pytest
+
+from machikpi.samples import SEEDS_DIR
+from tests.storage_db import database_url, db
+
+__all__ = ["database_url", "db"]
+
+pytestmark = pytest.mark.db
+
+SEED_STRATEGY = SEEDS_DIR / "003_06b39d270299f45c.txt"  # 第2期 伊勢崎市 総合戦略
+SEED_OPINIONS = SEEDS_DIR / "001_f3abde356c42c768.txt"  # 平塚市 意見の反映状況表
+INDICATOR = "製造品出荷額等"
+
+
+def seed_cells(name: str) -> list[str]:
+    """The tab-separated cells of the seed line that starts with the indicator ``name``
+    (the baseline and target exactly as the document prints them)."""
+    for line in SEED_STRATEGY.read_text(encoding="utf-8").splitlines():
+        if line.startswith(name):
+            return [c.strip() for c in line.split("\t")[1:]]
+    raise AssertionError(f"{name} not in {SEED_STRATEGY.name}")
+
+
+@pytest.fixture
+def seeded(db: str) -> str:
+    from machikpi.adapters.storage_cli import store_documents
+
+    store_documents([SEED_STRATEGY, SEED_OPINIONS], warn=lambda _m: None)
+    return db
+
+
+@pytest.fixture
+def client() -> Any:
+    from django.test import Client
+
+    return Client()
+
+
+def text_of(response: Any) -> str:
+    assert response.status_code == 200, response.status_code
+    return unescape(response.content.decode("utf-8"))
+
+
+def record(series_id: int, year: int, value: float, *, draft: bool = False) -> None:
+    from django.db import transaction
+
+    from machikpi.adapters.storage.actuals import record_actual
+
+    with transaction.atomic():
+        record_actual(
+            series_id,
+            year,
+            value=value,
+            raw=f"{value:g}",
+            note="テスト",
+            who="tester",
+            status="draft" if draft else "approved",
+        )
+
+
+def the_indicator() -> Any:
+    from machikpi.adapters.storage import models as m
+
+    return m.Indicator.objects.get(name=INDICATOR)
+
+
+def test_indicator_page_prints_baseline_and_target_as_the_seed(seeded, client):
+    baseline, target = seed_cells(INDICATOR)
+    assert baseline == "11,942億円 (平成30年)" and target == "13,500億円 (令和8年)"
+    ind = the_indicator()
+    html = text_of(client.get(f"/indicators/{ind.pk}/"))
+    assert baseline in html and target in html
+    assert "製造品出荷額、加工賃収入額、その他収入額の合計" in html  # the definition (footnote of the seed)
+    assert "億円" in html
+    # the chart: an image with a name and a description, and the same figures as a table
+    svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S)
+    assert svg is not None and 'role="img"' in svg.group(0)
+    assert "<title id=" in svg.group(0) and "<desc id=" in svg.group(0)
+    assert re.search(r'<th scope="row">2018</th><td class="num">11,942</td>', html)
+    assert re.search(r'<th scope="row">2026</th><td class="num">—</td><td class="num">13,500</td>', html)
+    assert html.count("<h1") == 1
+
+
+def test_only_approved_values_are_public(seeded, client):
+    ind = the_indicator()
+    sid = ind.series.get().pk
+    record(sid, 2024, 13736)  # approved
+    record(sid, 2025, 55555, draft=True)  # a draft never approved
+    record(sid, 2024, 44444, draft=True)  # a draft over the approved value
+    html = text_of(client.get(f"/indicators/{ind.pk}/"))
+    assert "13,736億円" in html
+    assert "55555" not in html and "55,555" not in html
+    assert "44444" not in html and "44,444" not in html
+    csv_text = client.get(f"/indicators/{ind.pk}/download.csv").content.decode("utf-8-sig")
+    assert "13736" in csv_text and "55555" not in csv_text and "44444" not in csv_text
+    # the node page shows the latest public actual, not the draft
+    node_html = text_of(client.get(f"/nodes/{ind.node_id}/"))
+    assert "13,736億円" in node_html and "55,555" not in node_html and "44,444" not in node_html
+
+    from django.db import transaction
+
+    from machikpi.adapters.storage import models as m
+    from machikpi.adapters.storage.actuals import approve_actual
+
+    draft = m.ActualValue.objects.get(series_id=sid, year=2025)
+    with transaction.atomic():
+        approve_actual(draft.pk, "planner")
+    assert "55,555億円" in text_of(client.get(f"/indicators/{ind.pk}/"))
+
+
+def test_csv_has_bom_japanese_header_and_numbers_as_numbers(seeded, client):
+    from machikpi.adapters.web.public.downloads import HEADER
+
+    ind = the_indicator()
+    record(ind.series.get().pk, 2024, 13736.5)
+    resp = client.get(f"/indicators/{ind.pk}/download.csv")
+    assert resp.status_code == 200 and resp["Content-Type"].startswith("text/csv")
+    assert "attachment" in resp["Content-Disposition"]
+    body: bytes = resp.content
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == HEADER and rows[0][:3] == ["計画", "施策", "指標"]
+    by_kind = {r[5]: r for r in rows[1:]}
+    assert by_kind["基準値"][7] == "11942" and by_kind["基準値"][8] == "11,942億円 (平成30年)"
+    assert by_kind["目標値"][6] == "2026" and by_kind["目標値"][7] == "13500"
+    assert by_kind["実績値"][6] == "2024" and by_kind["実績値"][7] == "13736.5"
+    assert by_kind["実績値"][9] == "実績入力"
+    # numbers are written bare (not quoted, no thousands separator)
+    assert re.search(r",2018,11942,", text) and re.search(r",2024,13736\.5,", text)
+
+
+def test_xlsx_numbers_are_numbers(seeded, client):
+    from openpyxl import load_workbook
+
+    ind = the_indicator()
+    record(ind.series.get().pk, 2024, 13736)
+    resp = client.get(f"/indicators/{ind.pk}/download.xlsx")
+    assert resp.status_code == 200 and "spreadsheetml" in resp["Content-Type"]
+    ws = load_workbook(io.BytesIO(resp.content))["指標"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][5:8] == ("種別", "年度", "値")
+    values = {r[5]: r for r in rows[1:]}
+    for kind, expected in (("基準値", 11942), ("目標値", 13500), ("実績値", 13736)):
+        v = values[kind][7]
+        assert isinstance(v, int | float) and not isinstance(v, bool) and v == expected, (kind, v)
+        assert isinstance(values[kind][6], int)
+
+
+def test_opinions_link_to_the_right_node_and_never_guess(seeded, client):
+    from machikpi.adapters.storage import models as m
+
+    plan = m.Plan.objects.get(doc=SEED_OPINIONS.name)
+    target = m.Node.objects.get(plan=plan, title="基幹産業の競争力を強化する")
+    assert target.parent is not None and target.parent.title == "強みを活かしたしごとづくり"
+    html = text_of(client.get("/opinions/"))
+    first = m.Opinion.objects.get(plan=plan, number=1)
+    block = html[html.index(f'id="opinion-{first.pk}"') :]
+    block = block[: block.index("</article>")]
+    # the measure and the reflection "Ⅰ強みを活かしたしごとづくり（１）基幹産業の競争力を強化する＜…＞"
+    assert block.count(f'href="/nodes/{target.pk}/"') == 2
+    # opinion 2 was reflected in "４活力とにぎわいのあるまちづくり①…": no stored node, shown unlinked
+    second = m.Opinion.objects.get(plan=plan, number=2)
+    block2 = html[html.index(f'id="opinion-{second.pk}"') :]
+    block2 = block2[: block2.index("</article>")]
+    assert "活力とにぎわいのあるまちづくり" in block2
+    assert block2.count('href="/nodes/') == 1  # the measure only
+    # no link ever goes to the other plan (伊勢崎市), whose titles differ
+    other = set(m.Node.objects.filter(plan__doc=SEED_STRATEGY.name).values_list("id", flat=True))
+    linked = {int(x) for x in re.findall(r'href="/nodes/(\d+)/"', html)}
+    assert linked and not linked & other
+
+
+def test_opinion_links_by_whole_path_only(seeded):
+    from machikpi.adapters.storage import models as m
+    from machikpi.adapters.web.public.linking import link_opinions
+
+    plan = m.Plan.objects.get(doc=SEED_OPINIONS.name)
+    wrong_parent = m.Opinion(
+        plan=plan,
+        number=99,
+        measure=["子どもを産み育てやすい環境づくり", "基幹産業の競争力を強化する"],
+        reflections=[
+            {"page": 1, "section": "Ⅱ子どもを産み育てやすい環境づくり（９）存在しない施策", "quote": ""}
+        ],
+        opinion="x",
+    )
+    wrong_parent.save()
+    links = link_opinions([wrong_parent])[wrong_parent.pk]
+    assert links.measure is None  # the title exists, but under another goal
+    goal = m.Node.objects.get(plan=plan, title="子どもを産み育てやすい環境づくり")
+    assert links.reflections[0] is not None and links.reflections[0].id == goal.pk  # the goal it names
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "expected"),
+    [
+        ("製造品出荷額", "indicator", INDICATOR),
+        ("３歳児健康診査", "indicator", "3歳児健康診査受診率"),  # full-width digit
+        ("ｺﾐｭﾆﾃｨﾊﾞｽ", "node", "交通体系の確立"),  # half-width katakana, found in the node's text
+        ("伊勢崎　総合戦略", "plan", "伊勢崎市"),  # two terms, ideographic space
+    ],
+)
+def test_search_finds_japanese_terms_in_any_width(seeded, client, query, kind, expected):
+    from urllib.parse import quote
+
+    html = text_of(client.get(f"/search/?q={quote(query)}"))
+    hits = re.findall(r'<a href="/(plans|nodes|indicators)/\d+/" lang="ja">([^<]*)</a>', html)
+    kinds = {"plans": "plan", "nodes": "node", "indicators": "indicator"}
+    assert any(kinds[k] == kind and expected in t for k, t in hits), hits
+
+
+def test_search_paginates(seeded, client):
+    from machikpi.adapters.web.public.search import search
+
+    everything = search("の", page=1, page_size=5)
+    assert everything.total > 10 and everything.pages > 2 and len(everything.hits) == 5
+    second = search("の", page=2, page_size=5)
+    assert {(h.kind, h.id) for h in second.hits}.isdisjoint({(h.kind, h.id) for h in everything.hits})
+    html = text_of(client.get("/search/?q=の&page=2"))
+    assert 'rel="prev"' in html
+
+
+def test_plan_overview_and_progress_count_stored_grades(seeded, client):
+    from machikpi.adapters.rulesets import load_ruleset
+    from machikpi.adapters.storage import models as m
+    from machikpi.adapters.storage.evaluations import evaluate_stored
+
+    plan = m.Plan.objects.get(doc=SEED_STRATEGY.name)
+    record(the_indicator().series.get().pk, 2024, 13736)  # above the target 13,500: S
+    evaluate_stored(2024, load_ruleset("baseline-band"), docs=[plan.doc])
+    html = text_of(client.get(f"/plans/{plan.pk}/"))
+    assert "2024年度の評価（評価基準 baseline-band）" in html
+    series = m.Series.objects.filter(indicator__plan=plan, present=True, indicator__present=True).count()
+    assert f"指標 {series}件" in html
+    assert '<span class="grade g0">S</span> <span class="n">1</span>' in html
+    progress = text_of(client.get(f"/plans/{plan.pk}/progress/"))
+    assert "<caption>目標ごとの評価別指標数（2024年度、評価基準 baseline-band）</caption>" in progress
+    total_row = progress[progress.index("<tfoot>") : progress.index("</tfoot>")]
+    numbers = [int(x) for x in re.findall(r'<td class="num">(\d+)</td>', total_row)]
+    assert numbers[-1] == series and sum(numbers[:-1]) == series
+    assert m.Evaluation.objects.filter(series__indicator__plan=plan, year=2024).count() == series
+
+
+def test_pages_do_not_query_per_row(seeded, client):
+    """The number of queries does not grow with the plan's size (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from machikpi.adapters.storage import models as m
+
+    plan = m.Plan.objects.get(doc=SEED_STRATEGY.name)
+    busiest = max(m.Node.objects.filter(plan=plan), key=lambda n: n.indicators.count())
+    ind = the_indicator()
+    for url, limit in (
+        ("/", 8),
+        (f"/plans/{plan.pk}/", 8),
+        (f"/plans/{plan.pk}/progress/", 8),
+        (f"/nodes/{busiest.pk}/", 14),
+        (f"/indicators/{ind.pk}/", 12),
+        ("/opinions/", 6),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        assert len(ctx.captured_queries) <= limit, (url, len(ctx.captured_queries))
+
+
+def test_english_switch_translates_headings_not_data(seeded, client):
+    from machikpi.adapters.storage import models as m
+
+    plan = m.Plan.objects.get(doc=SEED_STRATEGY.name)
+    ja = text_of(client.get(f"/plans/{plan.pk}/"))
+    assert '<html lang="ja">' in ja and ">目標と施策</h2>" in ja
+    resp = client.post("/i18n/setlang/", {"language": "en", "next": f"/plans/{plan.pk}/"})
+    assert resp.status_code == 302
+    en = text_of(client.get(f"/plans/{plan.pk}/"))
+    assert '<html lang="en">' in en
+    assert ">Goals and measures</h2>" in en and "目標と施策" not in en
+    assert "しごとの創生" in en  # plan text stays Japanese, marked as such
+    assert re.search(r'lang="ja">[^<]*しごとの創生', en)
+    ind = the_indicator()
+    en_ind = text_of(client.get(f"/indicators/{ind.pk}/"))
+    assert ">Baseline and targets</h2>" in en_ind and ">Download the data</h2>" in en_ind
+    # and back
+    client.post("/i18n/setlang/", {"language": "ja", "next": "/"})
+    assert ">目標と施策</h2>" in text_of(client.get(f"/plans/{plan.pk}/"))
+
+
+def test_missing_objects_are_404(seeded, client):
+    for url in ("/plans/999999/", "/nodes/999999/", "/indicators/999999/", "/indicators/999999/download.csv"):
+        assert client.get(url).status_code == 404
+
+
+def test_empty_database_pages(db, client):
+    assert "公開されている計画はまだありません" in text_of(client.get("/"))
+    assert "公開されている意見はまだありません" in text_of(client.get("/opinions/"))
+    assert "0件見つかりました" in text_of(client.get("/search/?q=なし"))
