@@ -186,6 +186,7 @@ def test_a_department_user_cannot_post_a_value_of_another_department(staff):
         f"/staff/values/{other.pk}/2025/", {"value": "1", "note": "", "version": "0"}
     )
     assert r.status_code == 403
+    assert "自分の課が担当する指標だけ" in r.content.decode()  # the 403 page says why
     assert m.ActualChange.objects.count() == before
 
 

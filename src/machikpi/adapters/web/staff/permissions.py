@@ -13,8 +13,9 @@ Roles (:class:`~machikpi.adapters.storage.models.StaffProfile`):
 
 A logged-in user without a profile may do nothing, except a Django
 superuser, who counts as ``planning``. A view refused to a logged-in user
-answers 403 (:class:`django.core.exceptions.PermissionDenied`); an
-anonymous user is sent to the login page.
+answers 403 with a page saying what was refused (:func:`forbidden`; a view
+raises :class:`django.core.exceptions.PermissionDenied` with the message);
+an anonymous user is sent to the login page.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, TypeVar, cast
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext as _
 
 from ...storage import models as db
 
@@ -62,12 +64,37 @@ def roles(*allowed: str) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if role_of(request.user) not in allowed:
-                raise PermissionDenied("この操作の権限がありません")
-            return view(request, *args, **kwargs)
+                return forbidden(request, _("この画面を使う権限がありません。"))
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDenied as e:
+                return forbidden(request, str(e) or _("この操作の権限がありません。"))
 
         return cast(View, wrapper)
 
     return decorate
+
+
+def forbidden(request: HttpRequest, message: str) -> HttpResponseBase:
+    """The 403 page of the staff area: what was refused, the user's role, where to go."""
+    from django.shortcuts import render
+
+    from ...storage import models as db
+
+    role = role_of(request.user)
+    return render(
+        request,
+        "web/staff/forbidden.html",
+        {
+            "message": message,
+            "role": role,
+            "role_label": dict(db.StaffProfile.ROLES).get(role or "", _("役割なし")),
+            "is_planning": role == PLANNING,
+            "is_department": role == DEPARTMENT,
+            "is_committee": role == COMMITTEE,
+        },
+        status=403,
+    )
 
 
 def can_enter(user: Any, indicator: db.Indicator) -> bool:
@@ -85,7 +112,9 @@ def can_enter(user: Any, indicator: db.Indicator) -> bool:
 def check_enter(user: Any, indicator: db.Indicator) -> None:
     """Raise ``PermissionDenied`` unless :func:`can_enter`."""
     if not can_enter(user, indicator):
-        raise PermissionDenied("この指標の実績値を入力する権限がありません")
+        raise PermissionDenied(
+            _("この指標の実績値を入力する権限がありません(自分の課が担当する指標だけを入力できます)。")
+        )
 
 
 def can_revert(user: Any, change: db.ActualChange) -> bool:

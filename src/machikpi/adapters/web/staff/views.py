@@ -498,6 +498,8 @@ def value(request: HttpRequest, series_id: int, year: int) -> HttpResponse:
             )
             % {"name": series, "year": wareki(year), "raw": raw},
         )
+    if form.cleaned_data.get("overwrite") and outcome.action != "same":
+        messages.info(request, _("先に保存されていた値は変更履歴に残っています。"))
     if warning:
         messages.warning(request, warning)
     return redirect(safe_next(request, back))
