@@ -707,3 +707,34 @@ def test_planning_users_manage_departments_in_the_admin(staff):
     assert c.get("/admin/machikpi/staffprofile/").status_code == 200
     assert client_for("sangyo").get("/admin/machikpi/indicator/").status_code == 302  # not staff: admin login
     assert m.Department.objects.count() >= 5
+
+
+def test_the_entry_workbook_uploads_with_errors_named_by_sheet_row_and_column(staff, tmp_path):
+    from openpyxl import load_workbook
+
+    from machikpi.adapters.actual_entry import COLUMNS, VALUE, write_template
+    from machikpi.adapters.storage import models as m
+    from machikpi.adapters.storage.actuals import series_info
+
+    own = set(m.Series.objects.filter(indicator__department__name="産業振興課").values_list("pk", flat=True))
+    infos = [i for i in series_info(2025, include_missing=False) if i.series_id in own]
+    path = tmp_path / "entry.xlsx"
+    write_template(infos, 2025, path)
+    wb = load_workbook(path)
+    ws = wb["実績入力"]
+    col = COLUMNS.index(VALUE) + 1
+    ws.cell(row=2, column=col, value=4321)
+    ws.cell(row=3, column=col, value="たくさん")
+    wb.save(path)
+    before = _state()
+    with path.open("rb") as fh:
+        r = client_for("sangyo").post("/staff/upload/", {"file": fh})
+    html = r.content.decode()
+    assert r.status_code == 400
+    assert re.search(r"<td>実績入力</td><td class=\"num\">3</td><td>実績値</td><td>[^<]*たくさん", html)
+    assert _state() == before
+    ws.cell(row=3, column=col).value = None  # (ws.cell(..., value=None) would leave the cell as it is)
+    wb.save(path)
+    with path.open("rb") as fh:
+        html = client_for("sangyo").post("/staff/upload/", {"file": fh}).content.decode()
+    assert "4321" in html and 'name="confirm"' in html
