@@ -343,22 +343,25 @@ class SeriesView:
         return with_value[-1] if with_value else None
 
 
+#: An approved entered value as read: ``(year, approved_value, approved_raw, approved_note)``.
+Approved = tuple[int, float | None, str | None, str]
+
+
 def public_actuals(
-    cells: Iterable[db.Cell], entered: Iterable[db.ActualValue], unit: str | None = None
+    cells: Iterable[db.Cell], entered: Iterable[Approved], unit: str | None = None
 ) -> list[PublicActual]:
     """The public actual values of one series by year (module docstring):
     printed actual cells, overridden by approved entered values of the same
-    year; drafts never appear (only ``approved_*`` fields are read)."""
+    year (``entered``: the ``approved_*`` fields only, so drafts never appear;
+    ``approved_raw`` ``None`` = never approved, skipped)."""
     by_year: dict[int, PublicActual] = {}
     for c in cells:
         if c.kind == db.Cell.ACTUAL and c.year is not None:
             by_year[c.year] = PublicActual(c.year, c.value, c.raw, "document", unit=c.unit or unit)
-    for a in entered:
-        if a.approved_raw is None:
+    for year, value, raw, note in entered:
+        if raw is None:
             continue
-        by_year[a.year] = PublicActual(
-            a.year, a.approved_value, a.approved_raw, "entered", a.approved_note, unit=unit
-        )
+        by_year[year] = PublicActual(year, value, raw, "entered", note, unit=unit)
     return [by_year[y] for y in sorted(by_year)]
 
 
@@ -381,13 +384,13 @@ def series_views(
     cells: dict[int, list[db.Cell]] = {}
     for c in db.Cell.objects.filter(series_id__in=ids).order_by("series_id", "kind", "position"):
         cells.setdefault(c.series_id, []).append(c)
-    entered: dict[int, list[db.ActualValue]] = {}
-    for a in (
+    entered: dict[int, list[Approved]] = {}
+    for sid, year, value, raw, note in (
         db.ActualValue.objects.filter(series_id__in=ids, approved_raw__isnull=False)
-        .only("series_id", "year", "approved_value", "approved_raw", "approved_note")
         .order_by("series_id", "year")
+        .values_list("series_id", "year", "approved_value", "approved_raw", "approved_note")
     ):
-        entered.setdefault(a.series_id, []).append(a)
+        entered.setdefault(sid, []).append((year, value, raw, note))
     evals: dict[int, list[db.Evaluation]] = {}
     ev_qs = db.Evaluation.objects.filter(series_id__in=ids)
     if not all_evaluations:

@@ -9,8 +9,8 @@ Stored titles and indicator names are NFKC-normalised already; texts that
 keep the document's print (plan titles, node texts, definitions) may still
 hold full-width letters and digits, so each term is also looked for in its
 full-width form (``DX`` → ``ＤＸ``). Results come in a fixed order — plans,
-then nodes, then indicators, each in document order — and are paginated
-with one ``COUNT`` and one slice per kind.
+then nodes, then indicators, each by plan and in document order — and are
+paginated with one ``COUNT`` and one slice per kind.
 """
 
 from __future__ import annotations
@@ -39,17 +39,19 @@ def _variants(term: str) -> set[str]:
     return {term, term.translate(_FULLWIDTH)}
 
 
-def _match(fields: list[str], term: str) -> Q:
+def _match(normalised: list[str], printed: list[str], term: str) -> Q:
     q = Q()
-    for v in _variants(term):
-        for f in fields:
+    for f in normalised:  # stored NFKC-normalised: the term as it is
+        q |= Q(**{f"{f}__icontains": term})
+    for v in _variants(term):  # stored as printed: the term and its full-width form
+        for f in printed:
             q |= Q(**{f"{f}__icontains": v})
     return q
 
 
-def _filter(qs: QuerySet, fields: list[str], ts: list[str]) -> QuerySet:
+def _filter(qs: QuerySet, normalised: list[str], printed: list[str], ts: list[str]) -> QuerySet:
     for t in ts:
-        qs = qs.filter(_match(fields, t))
+        qs = qs.filter(_match(normalised, printed, t))
     return qs
 
 
@@ -84,13 +86,13 @@ def search(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Results:
     ts = terms(query)
     if not ts:
         return Results([], 0, 1, 1, {"plan": 0, "node": 0, "indicator": 0})
-    plans = _filter(db.Plan.objects.all(), ["title", "doc"], ts).order_by("doc", "id")
-    nodes = _filter(db.Node.objects.filter(present=True), ["title", "text", "code"], ts).order_by(
-        "plan__doc", "position", "id"
+    plans = _filter(db.Plan.objects.all(), ["doc"], ["title"], ts).order_by("doc", "id")
+    nodes = _filter(db.Node.objects.filter(present=True), ["title"], ["text", "code"], ts).order_by(
+        "plan_id", "position", "id"
     )
     indicators = _filter(
-        db.Indicator.objects.filter(present=True), ["name", "raw_name", "definition"], ts
-    ).order_by("plan__doc", "position", "id")
+        db.Indicator.objects.filter(present=True), ["name"], ["raw_name", "definition"], ts
+    ).order_by("plan_id", "position", "id")
     counts = {"plan": plans.count(), "node": nodes.count(), "indicator": indicators.count()}
     total = sum(counts.values())
     pages = max(1, -(-total // page_size))
