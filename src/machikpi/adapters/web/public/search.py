@@ -78,6 +78,7 @@ class Results:
     page: int
     pages: int
     counts: dict[str, int]
+    start: int = 1
 
 
 def search(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Results:
@@ -124,4 +125,4 @@ def search(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Results:
                         str(ind.node),
                     )
                 )
-    return Results(hits, total, page, pages, counts)
+    return Results(hits, total, page, pages, counts, start + 1)
