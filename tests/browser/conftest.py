@@ -6,17 +6,19 @@ What a session sets up (issue 4, "Done when"):
   PostgreSQL schema when ``MACHIKPI_TEST_DATABASE_URL`` is set), filled
   with the demo: the five bundled sample plans, the invented actual values
   of ``samples/demo_actuals.csv`` (approved, by ``demo``), FY2024 and FY2025
-  evaluated with ``baseline-band`` (as ``machikpi demo`` does), and the
-  staff users of :data:`STAFF`;
+  evaluated with ``baseline-band``, and the demo's departments and staff
+  logins (:func:`machikpi.adapters.demo_staff.setup_demo_staff`), as
+  ``machikpi demo`` does;
 * the application served by Waitress on ``127.0.0.1`` at a free port, in a
   thread of the test process (:class:`Site`);
 * one Chromium for the session (``/usr/bin/chromium``, package
   ``chromium``; Playwright's own browser downloads are never used) and a
   new browser context (cookies, language, JavaScript on or off) per test.
 
-Other db tests flush the tables (``tests.storage_db.db``); the ``site``
-fixture fills the demo again when it finds it gone, so the order of test
-modules does not matter. Tests that change data put it back.
+Other db tests flush the tables (``tests.storage_db.db``) and the staff
+tests change values; the ``site`` fixture fills the demo again when it
+finds it gone or changed (:func:`_demo_ids`), so neither the order of the
+tests nor a test failing half-way leaves the next one different data.
 
 Django's ORM refuses to run in a thread where Playwright's sync API keeps
 its event loop (``SynchronousOnlyOperation``), so test code reads and
@@ -26,7 +28,6 @@ instead of calling the models directly.
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -37,6 +38,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from machikpi.adapters.demo_staff import DEMO_PASSWORD
 from tests.conftest import require
 from tests.storage_db import database_url
 
@@ -61,20 +63,16 @@ AXE_JS = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: The rule set the demo is evaluated with (as ``machikpi demo``).
 DEMO_RULES = "baseline-band"
-#: Staff users of the browser tests: user name → (role, department name or None).
-#: The department user belongs to the department that owns the test indicator
-#: (assigned by :func:`_fill_demo` when the demo staff set-up did not).
-PASSWORD = "browser-test-password-1"
-STAFF = {
-    "bt-planning": ("planning", None),
-    "bt-department": ("department", "ブラウザテスト課"),
-    "bt-committee": ("committee", None),
-}
+#: The demo's logins (:mod:`machikpi.adapters.demo_staff`, password ``DEMO_PASSWORD``):
+#: the planning user, and the department user is the one of the test indicator's department.
+PLANNING_USER = "kikaku"
 #: The indicator the data-entry and citizen tests use: seed 002 (伊豆の国市),
 #: line 269 ``市内総生産額\t1,997億円\t2,097億円``; the demo gives it 1983 (FY2024)
 #: and 1987 (FY2025), approved.
 TEST_DOC = "002_9e8d8679760f1d1c.txt"
 TEST_INDICATOR = "市内総生産額"
+#: The published actual values of the test indicator in the demo (year → raw text).
+DEMO_ACTUALS = {2024: "1983", 2025: "1987"}
 
 
 # --- the database, from a worker thread --------------------------------------------------------
@@ -110,14 +108,13 @@ class Demo:
     series_id: int
     plan_title: str
     node_title: str
+    department_user: str
 
 
 def _fill_demo() -> None:
-    """Fill the (empty) database with the demo and the staff users (module docstring)."""
-    from django.contrib.auth.models import User
-
+    """Fill the (empty) database with the demo and its staff (module docstring)."""
+    from machikpi.adapters.demo_staff import setup_demo_staff
     from machikpi.adapters.rulesets import load_ruleset
-    from machikpi.adapters.storage import models as m
     from machikpi.adapters.storage.evaluations import evaluate_stored
     from machikpi.adapters.storage_cli import import_actual_file, store_documents
     from machikpi.samples import ROOT, SEEDS
@@ -130,36 +127,37 @@ def _fill_demo() -> None:
     ruleset = load_ruleset(DEMO_RULES)
     evaluate_stored(2024, ruleset)
     evaluate_stored(2025, ruleset)
-    try:  # the demo's own staff accounts, when the application has them (being written)
-        demo_staff = importlib.import_module("machikpi.adapters.demo_staff")
-    except ImportError:
-        pass
-    else:
-        demo_staff.setup_demo_staff()
-    indicator = m.Indicator.objects.get(plan__doc=TEST_DOC, name=TEST_INDICATOR)
-    for name, (role, dept_name) in STAFF.items():
-        department = None
-        if dept_name is not None:
-            department = indicator.department or m.Department.objects.get_or_create(name=dept_name)[0]
-            if indicator.department is None:
-                indicator.department = department
-                indicator.save(update_fields=["department"])
-        user = User.objects.create_user(name, password=PASSWORD)
-        m.StaffProfile.objects.create(user=user, role=role, department=department)
+    setup_demo_staff()
 
 
 def _demo_ids() -> Demo | None:
-    """The :class:`Demo` of the filled database, or ``None`` when it is empty (flushed)."""
+    """The :class:`Demo` of the database, or ``None`` when it is not the untouched demo
+    (flushed by another test, or a value of the test indicator changed, or a draft left)."""
+    from machikpi.adapters.demo_staff import DEMO_LOGINS
     from machikpi.adapters.storage import models as m
 
     indicator = (
-        m.Indicator.objects.select_related("plan", "node")
+        m.Indicator.objects.select_related("plan", "node", "department")
         .filter(plan__doc=TEST_DOC, name=TEST_INDICATOR)
         .first()
     )
     if indicator is None or not m.StaffProfile.objects.exists():
         return None
     series = indicator.series.get()
+    published = dict(
+        m.ActualValue.objects.filter(series=series, status=m.ActualValue.APPROVED).values_list(
+            "year", "approved_raw"
+        )
+    )
+    if published != DEMO_ACTUALS or m.ActualValue.objects.filter(status=m.ActualValue.DRAFT).exists():
+        return None
+    assert indicator.department is not None, "the demo staff set-up gave the test indicator no department"
+    department_users = [
+        x.username
+        for x in DEMO_LOGINS
+        if x.role == "department" and x.department == indicator.department.name
+    ]
+    assert department_users, f"no demo login of {indicator.department.name}"
     return Demo(
         plan_id=indicator.plan_id,
         node_id=indicator.node_id,
@@ -167,6 +165,7 @@ def _demo_ids() -> Demo | None:
         series_id=series.pk,
         plan_title=indicator.plan.title,
         node_title=indicator.node.title,
+        department_user=department_users[0],
     )
 
 
@@ -309,7 +308,7 @@ def assert_accessible(page: Any) -> None:
     assert not violations, f"axe-core violations on {page.url}:\n  " + "\n  ".join(lines)
 
 
-def login(page: Any, username: str, password: str = PASSWORD) -> None:
+def login(page: Any, username: str, password: str = DEMO_PASSWORD) -> None:
     """Log in through the staff login form and assert it worked (no login form after submitting)."""
     goto(page, "/staff/login/")
     page.fill("input[name=username]", username)
