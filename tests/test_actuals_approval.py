@@ -101,14 +101,42 @@ def test_revert_restores_the_old_value_and_is_itself_recorded(db):
     assert first is not None
     with pytest.raises(RevertError), transaction.atomic():
         revert_change(first.pk, "planning")
-    # an approval is not reverted on its own
+    # an approval is not reverted on its own, but reverting the change it approved undoes both
     _record(sid, 20, status="draft")
+    draft = m.ActualChange.objects.order_by("-id").first()
     with transaction.atomic():
         approve_actual(actual.pk, "planning")
+    assert _published(sid) == {2024: 20}
     approval = m.ActualChange.objects.order_by("-id").first()
-    assert approval is not None and approval.action == "approve"
+    assert draft is not None and approval is not None and approval.action == "approve"
     with pytest.raises(RevertError), transaction.atomic():
         revert_change(approval.pk, "planning")
+    with transaction.atomic():
+        revert_change(draft.pk, "planning")
+    actual.refresh_from_db()
+    assert (actual.value, actual.status, actual.approved_value) == (14, "approved", 14)
+    assert _published(sid) == {2024: 14}
+
+
+def test_reverting_an_approved_correction_of_a_draft_unpublishes_it(db):
+    from machikpi.adapters.storage import models as m
+    from machikpi.adapters.storage.actuals import approve_actual, revert_change
+
+    sid = _farm_series()
+    _record(sid, 14, status="draft")  # never approved
+    _record(sid, 18, status="draft")
+    correction = m.ActualChange.objects.order_by("-id").first()
+    actual = m.ActualValue.objects.get(series_id=sid)
+    with transaction.atomic():
+        approve_actual(actual.pk, "planning")
+    assert _published(sid) == {2024: 18}
+    assert correction is not None
+    with transaction.atomic():
+        revert_change(correction.pk, "planning")
+    actual.refresh_from_db()
+    # back to the first draft; 18 is no longer public and nothing else was ever approved
+    assert (actual.value, actual.status, actual.approved_raw) == (14, "draft", None)
+    assert _published(sid) == {}
 
 
 def test_reverting_a_first_entry_leaves_nothing_published(db):

@@ -272,22 +272,28 @@ def revert_change(change_id: int, who: str, *, note: str = "") -> db.ActualChang
     """Set the value back to what it was before the change ``change_id`` and
     record that as a ``revert`` change (returned). Call it inside a transaction.
 
-    Only the latest change of a value can be reverted (reverting an older
-    one would silently undo the later ones too); an approval is undone by
-    reverting the change it approved. The value goes back to the old text,
-    number, note and status; when the old status is ``approved`` the old
-    value is published again; reverting a ``create`` leaves an empty draft.
+    Only the latest change of a value can be reverted, not counting the
+    approvals of it (reverting an older one would silently undo the later
+    ones too); reverting a change also undoes its approval. The working
+    value goes back to the old text, number, note and status; the published
+    (approved) value goes back to what was published before the change
+    (the last earlier change whose new status was ``approved``), or to
+    nothing when nothing was. Reverting a ``create`` leaves an empty draft.
 
     Raises ``ActualChange.DoesNotExist`` for an unknown id and
-    :class:`RevertError` for a change that is not the latest or is an approval."""
+    :class:`RevertError` for a change that is followed by other changes than
+    approvals, or that is itself an approval."""
     change = db.ActualChange.objects.select_related("actual").get(pk=change_id)
     actual = db.ActualValue.objects.select_for_update().get(pk=change.actual_id)
-    latest = actual.history.order_by("-at", "-id").first()
-    if latest is None or latest.pk != change.pk:
-        raise RevertError("only the latest change of a value can be reverted; revert the later ones first")
     if change.action == db.ActualChange.APPROVE:
         raise RevertError("an approval is not reverted on its own; revert the change it approved")
+    later = actual.history.filter(id__gt=change.id).exclude(action=db.ActualChange.APPROVE)
+    if later.exists():
+        raise RevertError("only the latest change of a value can be reverted; revert the later ones first")
     old_status = change.old_status or db.ActualValue.DRAFT
+    earlier = actual.history.filter(id__lt=change.id).order_by("-id")
+    previous = earlier.first()
+    published = earlier.filter(new_status=db.ActualValue.APPROVED).first()
     revert = db.ActualChange.objects.create(
         actual=actual,
         action=db.ActualChange.REVERT,
@@ -301,19 +307,23 @@ def revert_change(change_id: int, who: str, *, note: str = "") -> db.ActualChang
         note=note or f"取り消し: 変更 #{change.pk}",
         reverts=change,
     )
-    previous_note = actual.history.filter(id__lt=change.id).exclude(pk=revert.pk).order_by("-id").first()
     actual.value = change.old_value
     actual.raw = change.old_raw or ""
-    actual.note = previous_note.note if previous_note is not None else ""
+    actual.note = previous.note if previous is not None else ""
     actual.status = old_status
     actual.entered_by = who
     actual.version += 1
-    if old_status == db.ActualValue.APPROVED:
-        _publish(actual, who)
-    elif change.old_status is None:
+    if published is not None:
+        actual.approved_value = published.new_value
+        actual.approved_raw = published.new_raw
+        actual.approved_note = published.note
+        actual.approved_by = who
+        actual.approved_at = timezone.now()
+    else:
         actual.approved_value = None
         actual.approved_raw = None
         actual.approved_note = ""
+        actual.approved_by = ""
         actual.approved_at = None
     actual.save()
     return revert

@@ -49,6 +49,8 @@ def web_settings() -> dict[str, Any]:
         "AXES_COOLOFF_TIME": 0.25,  # hours
         "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"]],
         "AXES_VERBOSE": False,
+        # the Japanese lockout page for every login path (the admin's too)
+        "AXES_LOCKOUT_CALLABLE": "machikpi.adapters.web.staff.views.lockout_response",
         "TEMPLATES": [
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",
