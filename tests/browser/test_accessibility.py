@@ -56,12 +56,6 @@ def test_no_axe_violations_in_english(new_page: NewPage, site: Site, kind: str) 
     assert_accessible(page)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/base.html renders messages as <ul class=messages role=status>: role=status takes the "
-    "list role away from the <ul>, so axe rule listitem (WCAG 1.3.1) flags each <li> "
-    "(fix: <div role=status><ul class=messages>…</ul></div>)",
-)
 def test_no_axe_violations_on_a_page_with_a_message(page: Any, site: Site) -> None:
     login(page, site.demo.department_user)
     goto(page, f"/staff/values/{site.demo.series_id}/2025/")
