@@ -11,7 +11,7 @@ What a session sets up (issue 4, "Done when"):
   ``machikpi demo`` does;
 * the application served by Waitress on ``127.0.0.1`` at a free port, in a
   thread of the test process (:class:`Site`);
-* one Chromium for the session (``/usr/bin/chromium``, package
+* one Chromium for the package (``/usr/bin/chromium``, package
   ``chromium``; Playwright's own browser downloads are never used) and a
   new browser context (cookies, language, JavaScript on or off) per test.
 
@@ -221,9 +221,13 @@ def site(_server: str) -> Site:
 # --- the browser -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(_server: str) -> Iterator[Any]:
-    """One headless Chromium for the session (Debian's; missing → :func:`tests.conftest.require`)."""
+    """One headless Chromium for the browser tests (Debian's; missing → :func:`tests.conftest.require`).
+
+    Package scope, not session: while Playwright's sync API runs, its event loop
+    counts as running in the main thread, and Django refuses the ORM there; the
+    db tests collected after this package must find it stopped."""
     path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
     require(path is not None, "chromium (Debian package chromium)")
     from playwright.sync_api import sync_playwright
