@@ -183,11 +183,6 @@ def enter_and_approve(series_id: int, year: int, raw: str, value: float) -> None
         approve_actual(m.ActualValue.objects.get(series_id=series_id, year=year).pk, "kikaku")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="staff history view: an entry followed by its approval gets no 取り消す button (revertable "
-    "counts the approval as the latest change), although revert_change reverts it since 2196930",
-)
 def test_an_approved_entry_is_reverted_on_the_history_page(new_page: NewPage, site: Site) -> None:
     demo = site.demo
     orm(enter_and_approve, demo.series_id, 2025, "2,050", 2050.0)

@@ -119,16 +119,18 @@ def check_enter(user: Any, indicator: db.Indicator) -> None:
 
 def can_revert(user: Any, change: db.ActualChange) -> bool:
     """Whether ``user`` may revert ``change`` (module docstring): planning any;
-    department a change to ``draft`` of its own indicators whose value is not
-    published by the revert either (the old state is a draft or the published one)."""
+    department a change to ``draft`` of its own indicators that is still the
+    latest change of its value (nobody approved it since)."""
     role = role_of(user)
     if role == PLANNING:
         return True
     if role != DEPARTMENT or not can_enter(user, change.actual.series.indicator):
         return False
-    return change.new_status == db.ActualValue.DRAFT and change.action in (
-        db.ActualChange.CREATE,
-        db.ActualChange.UPDATE,
+    return (
+        change.new_status == db.ActualValue.DRAFT
+        and change.action in (db.ActualChange.CREATE, db.ActualChange.UPDATE)
+        # approved since: reverting it would take a published value back (planning only)
+        and not change.actual.history.filter(id__gt=change.id, action=db.ActualChange.APPROVE).exists()
     )
 
 

@@ -612,18 +612,25 @@ def history(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(who=who)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     changes = list(page.object_list)
+    # the latest change of each value, and the latest not counting approvals:
+    # a change followed only by its approvals is reverted with them (planning
+    # users); a department user reverts only what nobody has approved since
     latest: dict[int, int] = {}
-    for aid, cid in (
+    latest_entry: dict[int, int] = {}
+    for aid, cid, action in (
         db.ActualChange.objects.filter(actual_id__in={c.actual_id for c in changes})
-        .order_by("actual_id", "-at", "-id")
-        .values_list("actual_id", "id")
+        .order_by("actual_id", "-id")
+        .values_list("actual_id", "id", "action")
     ):
         latest.setdefault(aid, cid)
+        if action != db.ActualChange.APPROVE:
+            latest_entry.setdefault(aid, cid)
+    planning = role_of(request.user) == PLANNING
     rows = [
         {
             "change": c,
             "series": c.actual.series,
-            "revertable": latest.get(c.actual_id) == c.pk
+            "revertable": (latest_entry if planning else latest).get(c.actual_id) == c.pk
             and c.action != db.ActualChange.APPROVE
             and can_revert(request.user, c),
         }
@@ -669,7 +676,7 @@ def revert(request: HttpRequest, change_id: int) -> HttpResponse:
     except RevertError as e:
         if change.action == db.ActualChange.APPROVE:
             text = _(
-                "承認は単独では取り消せません。公開中の値を直すには、正しい値を入力して承認してください。"
+                "承認は単独では取り消せません。承認された変更(この前の行)を取り消すと、承認も取り消されます。"
             )
         else:
             text = _(
