@@ -1,7 +1,8 @@
 """Staff in Chromium: a department user enters a value, it stays a draft and off the
-public page until a planning user approves it; a published value changed by an
-upload is reverted from the history page and the public page shows the old value
-again; two people saving the same value get a conflict, not a silent overwrite.
+public page until a planning user approves it; an approved entry, and a published
+value changed by an upload, are reverted from the history page and the public page
+shows the old value again; two people saving the same value get a conflict, not a
+silent overwrite.
 
 The test indicator is seed 002's 市内総生産額 (owned by the demo's 産業振興課),
 published 1983 (FY2024) and 1987 (FY2025). The demo is filled again after a test
