@@ -21,8 +21,8 @@ from . import audit_cli, evaluate_cli, report_cli, storage_cli
 from .plan_json import plan_to_json
 from .textfiles import read_source
 from .web import serve as web_serve
-from .web.staff import cli as staff_cli
 from .web.api import cli as api_cli
+from .web.staff import cli as staff_cli
 
 EXIT_USAGE = 2
 
@@ -75,8 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cli.add_parser(sub)
     report_cli.add_parsers(sub)
     web_serve.add_parser(sub)
-    staff_cli.add_parser(sub)
     api_cli.add_parser(sub)
+    staff_cli.add_parser(sub)
     return parser
 
 
