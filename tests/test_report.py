@@ -47,6 +47,38 @@ def _store_with_actuals() -> None:
             )
 
 
+COMMENT = "観光客数の減少要因を分析してください"
+OLD_COMMENT = "前年度のコメントです"
+FINDING = "テスト用の所見です"
+
+
+def store_comment_and_finding() -> None:
+    """The hand-made plan with FY2023 actuals, a comment on 1-1 for 2023 (and one for 2022,
+    not to be shown) and a stored audit of one finding on 観光入込客数 (line 42)."""
+    from machikpi.adapters.storage import models as m
+    from machikpi.adapters.storage.plans import store_audit
+    from machikpi.core.audit import Finding, Severity
+    from machikpi.core.audit.period import PlanPeriod
+
+    _store_with_actuals()
+    plan = m.Plan.objects.get()
+    node = m.Node.objects.get(plan=plan, code="1-1")
+    m.CommitteeComment.objects.create(node=node, year=2023, author_name="山田委員", text=COMMENT)
+    m.CommitteeComment.objects.create(node=node, year=2022, author_name="佐藤委員", text=OLD_COMMENT)
+    finding = Finding(
+        check="target-pending",
+        severity=Severity.WARNING,
+        message=FINDING,
+        doc=plan.doc,
+        line=42,
+        node_path=("しごとをつくる", "雇用の場をつくる"),
+        node_code="1-1",
+        indicator="観光入込客数",
+        cell="target[0]",
+    )
+    store_audit(plan.pk, [finding], PlanPeriod(2020, 2027))
+
+
 def _row_grade(html: str, name: str) -> str:
     """The grade cell of the table row that names ``name``."""
     m = re.search(rf"<td>{re.escape(name)}.*?</tr>", html, re.S)
@@ -79,6 +111,44 @@ def test_report_grades_rates_and_lists(db: str, tmp_path: Path) -> None:
     assert html.count("<svg") == 5  # one chart per series
     assert "架空のデモ用データ" not in html  # real data is not marked as invented
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    # no stored audit (the plan was stored without one): the rows are audited instead
+    assert "保存された監査がないため" in html
+
+
+def _blocks(html: str) -> dict[str, str]:
+    """The HTML report cut at each h3/h4 heading: heading text → what follows up to the next one."""
+    parts = re.split(r"<h[34][^>]*>(.*?)</h[34]>", html)
+    return {parts[k]: parts[k + 1] for k in range(1, len(parts) - 1, 2)}
+
+
+@pytest.mark.db
+def test_comment_and_stored_finding_under_their_node_in_html(db: str, tmp_path: Path) -> None:
+    store_comment_and_finding()
+    out = tmp_path / "r.html"
+    assert main(["report", "--database", db, "--year", str(YEAR), "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    blocks = _blocks(html)
+    node = blocks["1-1 雇用の場をつくる"]
+    assert COMMENT in node and re.search(r"— 山田委員（\d{4}-\d\d-\d\d）", node)
+    finding = re.search(r"<tr class=\"sev-warning\">.*?</tr>", node, re.S)
+    assert finding and FINDING in finding.group(0) and "観光入込客数" in finding.group(0)
+    assert '<td class="num">42</td>' in finding.group(0)  # the document line of the stored finding
+    others = [text for heading, text in blocks.items() if heading != "1-1 雇用の場をつくる"]
+    assert not any(COMMENT in text for text in others)
+    assert OLD_COMMENT not in html  # a comment of another year
+    # the full list: the stored audit (one finding), not an audit of the rows
+    listing = blocks["監査所見一覧（1件）"]
+    assert "hand-made-strategy.txt:42" in listing and FINDING in listing
+    assert "取込時に保存された監査の結果です" in listing and "計画期間 2020-2027" in listing
+    assert "保存された監査がないため" not in html
+
+
+def test_report_format_follows_the_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "report.docx"
+    assert main(["report", "--database", f"sqlite:///{tmp_path / 'none.db'}", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{out}: unsupported report format '.docx'" in err and ".html, .pdf or .xlsx" in err
+    assert not out.exists() and not (tmp_path / "none.db").exists()  # refused before any work
 
 
 @pytest.mark.db

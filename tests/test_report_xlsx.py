@@ -21,7 +21,7 @@ from machikpi.adapters.cli import main
 from machikpi.adapters.reports.context import build_report, plan_from_rows
 from machikpi.adapters.reports.xlsx import sheet_name, write_xlsx
 from tests.storage_db import database_url, db
-from tests.test_report import _store_with_actuals
+from tests.test_report import COMMENT, FINDING, OLD_COMMENT, _store_with_actuals, store_comment_and_finding
 
 __all__ = ["database_url", "db"]
 
@@ -87,6 +87,45 @@ def test_xlsx_report_from_the_database(db: str, tmp_path: Path) -> None:
 
     a_header, _ = _table(wb["監査所見"])
     assert a_header[:3] == ["計画", "重大度", "検査"]
+
+
+@pytest.mark.db
+def test_xlsx_comment_under_its_node_and_stored_finding_with_line(db: str, tmp_path: Path) -> None:
+    store_comment_and_finding()
+    out = tmp_path / "r.xlsx"
+    assert main(["report", "--database", db, "--year", "2023", "-o", str(out)]) == 0
+    wb = load_workbook(out)
+    header, rows = _table(wb["1 しごとをつくる"])
+    lines = [dict(zip(header, r, strict=True)) for r in rows]
+    comments = [k for k, ln in enumerate(lines) if ln["区分"] == "委員会コメント"]
+    assert len(comments) == 1
+    k = comments[0]
+    comment = lines[k]
+    assert comment["施策"] == "1-1 雇用の場をつくる" and comment["備考"] == COMMENT
+    assert str(comment["指標名"]).startswith("山田委員（")
+    assert comment["基準値"] is None and comment["評価"] is None  # no number in a comment line
+    # right under the indicators of its node: the line before is the node's last indicator
+    assert lines[k - 1]["施策"] == "1-1 雇用の場をつくる" and lines[k - 1]["区分"] == "KPI"
+    assert all(ln["施策"] != "1-1 雇用の場をつくる" for ln in lines[k + 1 :])
+    everywhere = [c for ws in wb.worksheets for r in ws.iter_rows(values_only=True) for c in r]
+    assert everywhere.count(COMMENT) == 1 and OLD_COMMENT not in everywhere
+    a_header, a_rows = _table(wb["監査所見"])
+    found = [dict(zip(a_header, r, strict=True)) for r in a_rows]
+    assert len(found) == 1  # the stored audit, not an audit of the rows
+    f = found[0]
+    assert (f["文書"], f["行"], f["施策"], f["指標名"]) == (
+        "hand-made-strategy.txt",
+        42,
+        "1-1 雇用の場をつくる",
+        "観光入込客数",
+    )
+    assert (f["所見"], f["検査"], f["重大度"], f["セル"]) == (
+        FINDING,
+        "target-pending",
+        "要確認",
+        "target[0]",
+    )
+    assert isinstance(f["行"], int)
 
 
 def _cell(

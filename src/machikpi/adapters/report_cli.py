@@ -1,7 +1,9 @@
 """``machikpi report`` and ``machikpi demo``: evaluate the stored plans and write the report.
 
-``report [--year FY] [--rules NAME|PATH] -o report.html [--database URL]``:
-the year defaults to the latest fiscal year with an approved actual value.
+``report [--year FY] [--rules NAME|PATH] -o FILE.html|FILE.pdf|FILE.xlsx [--database URL]``:
+the year defaults to the latest fiscal year with an approved actual value;
+the format follows the suffix of ``-o`` (:mod:`.reports.documents`); the
+committee's comments of the year and each plan's stored audit go into it.
 
 ``demo [--out DIR] [--no-serve] [--port N]``: the main job end to end on the
 bundled samples — a new SQLite database ``DIR/machikpi.db``, the five sample
@@ -21,7 +23,7 @@ from typing import Any
 from ..core.errors import MachikpiError
 from ..core.evaluation import RuleSet
 from .reports.context import Report, build_report
-from .reports.html import render_html
+from .reports.documents import document_format, write_document
 from .rulesets import load_ruleset, ruleset_text
 
 DEFAULT_RULES = "baseline-band"
@@ -36,10 +38,13 @@ def _step(message: str) -> None:
 
 
 def make_report(year: int, ruleset: RuleSet, rules_arg: str, *, demo_data: bool = False) -> Report:
-    """Evaluate the stored plans for ``year`` (saving the evaluations) and build the report."""
+    """Evaluate the stored plans for ``year`` (saving the evaluations) and build the report,
+    with the committee's comments of ``year`` and each plan's stored audit."""
+    from .reports.stored import stored_audits, stored_comments
     from .storage.evaluations import evaluate_stored
 
     ev = evaluate_stored(year, ruleset)
+    docs = sorted({r["doc"] for r in ev.rows})
     return build_report(
         ev.rows,
         year=year,
@@ -48,21 +53,15 @@ def make_report(year: int, ruleset: RuleSet, rules_arg: str, *, demo_data: bool 
         grade_order=list(ruleset.grades),
         titles=ev.titles,
         demo_data=demo_data,
+        comments=stored_comments(year, docs),
+        audits=stored_audits(docs),
     )
 
 
 def write_report(report: Report, path: Path) -> None:
-    """Write ``report`` to ``path``; the format follows the suffix (``.html``, ``.xlsx``)."""
-    if path.suffix.lower() == ".xlsx":
-        from .reports.xlsx import write_xlsx
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_xlsx(report, path)
-        return
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise MachikpiError(f"{path}: unsupported report format {path.suffix!r} (use .html or .xlsx)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report), encoding="utf-8")
+    """Write ``report`` to ``path``; the format follows the suffix (``.html``, ``.pdf``, ``.xlsx``).
+    Raises :class:`~.reports.documents.UnsupportedFormatError` for another suffix."""
+    write_document(report, path)
 
 
 def summary_lines(report: Report) -> list[str]:
@@ -83,6 +82,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Run ``machikpi report``."""
     from .django_settings import setup
 
+    document_format(args.output)  # an unknown suffix fails before anything is evaluated
     setup(args.database)
     from .storage.export import latest_actual_year
 
@@ -159,7 +159,14 @@ def add_parsers(sub: Any) -> None:
     p.add_argument(
         "--rules", default=DEFAULT_RULES, metavar="NAME|PATH", help=f"rule set (default {DEFAULT_RULES})"
     )
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="report.html")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="report file; the format follows the suffix: .html, .pdf (A4) or .xlsx",
+    )
     p.add_argument("--database", metavar="URL", help="default: $MACHIKPI_DATABASE_URL, else ./machikpi.db")
     p.set_defaults(func=cmd_report)
 

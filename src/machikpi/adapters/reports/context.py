@@ -2,22 +2,27 @@
 
 Input: KPI rows as ``shared/spec/kpi-rows.md`` defines them, each with its
 ``actuals`` and the ``evaluation`` object of one fiscal year (what
-``machikpi evaluate`` writes and what the database gives back). Output: plain
-dataclasses that the HTML, PDF and Excel writers lay out. No I/O here.
+``machikpi evaluate`` writes and what the database gives back), and
+optionally the committee's comments of the year and each plan's stored
+audit (:mod:`.stored` reads both from the database). Output: plain
+dataclasses that the HTML, PDF and Excel writers lay out — one context,
+several renderers. No I/O here.
 """
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...core.audit import audit_plan, findings_to_json
+from ...core.audit import CHECKS, audit_plan, findings_to_json
 from ...core.model import Indicator, Node, Plan, Role, Series
 from ...core.periods import to_wareki
 from ...core.quantities import format_number
 from ...core.rows import cell_from_row
-from .charts import ChartPoint, series_chart
+from .charts import ChartPoint, series_chart, series_sparkline
 
 Row = dict[str, Any]
 
@@ -41,21 +46,78 @@ class IndicatorLine:
     chart_svg: str
     notes: list[str]
     row: Row
+    #: the compact chart of the PDF's table row (:func:`series_sparkline`), ``""`` without data
+    spark_svg: str = ""
+
+    @property
+    def direction_mark(self) -> str:
+        """The good direction as one mark: ``↑`` higher, ``↓`` lower, ``→`` keep, ``""`` unknown."""
+        return self.direction[:1] if self.direction[:1] in ("↑", "↓", "→") else ""
+
+    @property
+    def spark_url(self) -> str:
+        """:attr:`spark_svg` as a ``data:image/svg+xml`` URI (``""`` without data): the PDF's
+        ``<img>``; WeasyPrint draws an SVG image as vectors, without cascading the document's
+        CSS over each of its elements as it does for inline ``<svg>``."""
+        if not self.spark_svg:
+            return ""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.spark_svg.encode("utf-8")).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A committee comment (外部有識者会議の意見) on a plan node for the report year.
+
+    ``node_path`` lists the titles of the nodes from the root to the node
+    the comment is on (as the rows' ``path``); ``node_heading`` is that node's
+    code and title; ``date`` is the day of its last change (``YYYY-MM-DD``)."""
+
+    doc: str
+    node_path: tuple[str, ...]
+    node_heading: str
+    author_name: str
+    text: str
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class StoredAudit:
+    """The audit kept with a stored plan (:func:`machikpi.adapters.storage.plans.store_audit`):
+    ``findings`` as :func:`machikpi.core.audit.finding_to_json` dicts (with
+    document line numbers), ``period`` the plan period it used (``"2020-2024"``
+    or ``""``), ``audited_at`` the day it ran (``YYYY-MM-DD``)."""
+
+    findings: list[Row]
+    period: str = ""
+    audited_at: str = ""
+
+
+#: Japanese labels of the audit severities (:class:`machikpi.core.audit.Severity`).
+SEVERITY_LABELS = {"error": "誤り", "warning": "要確認", "info": "参考"}
 
 
 @dataclass
 class NodeSection:
-    """A goal or measure with its indicators; ``depth`` 0 is a top-level goal."""
+    """A goal or measure with its indicators; ``depth`` 0 is a top-level goal.
+
+    ``comments`` are the committee's comments on this node (or on a node
+    below it that has no section of its own: then ``Comment.node_heading``
+    names it); ``findings`` the audit findings whose ``node_path`` is this
+    node's (or, likewise, a node below it without a section); ``anchor`` is
+    an id unique in the report (links of the table of contents)."""
 
     codes: list[str]
     titles: list[str]
     depth: int
     lines: list[IndicatorLine] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    findings: list[Row] = field(default_factory=list)
+    anchor: str = ""
 
     @property
     def heading(self) -> str:
         code = self.codes[-1] if self.codes else ""
-        return f"{code} {self.titles[-1]}".strip()
+        return f"{code or ''} {self.titles[-1] if self.titles else ''}".strip() or "（目標なし）"
 
 
 @dataclass
@@ -65,6 +127,25 @@ class GoalSummary:
     title: str
     counts: list[tuple[str, int]]
     total: int
+
+
+@dataclass
+class Goal:
+    """A top-level goal (基本目標) with every section under it (itself first) and its grade counts."""
+
+    section: NodeSection
+    sections: list[NodeSection]
+    summary: GoalSummary
+
+    @property
+    def comments(self) -> list[Comment]:
+        """The comments on the goal and on every node under it."""
+        return [c for s in self.sections for c in s.comments]
+
+    @property
+    def findings(self) -> list[Row]:
+        """The audit findings of the goal and of every node under it."""
+        return [f for s in self.sections for f in s.findings]
 
 
 @dataclass
@@ -78,9 +159,25 @@ class PlanReport:
     no_target: list[IndicatorLine]
     no_actual: list[IndicatorLine]
     worse: list[IndicatorLine]
-    #: Audit findings (:func:`machikpi.core.audit.findings_to_json` dicts) of
-    #: the plan as the rows give it back (see :func:`plan_from_rows`).
+    #: Audit findings (:func:`machikpi.core.audit.findings_to_json` dicts, each
+    #: with ``severity_label`` and ``check_title`` added): the stored audit of
+    #: the plan when there is one (with document lines), else the audit of the
+    #: plan as the rows give it back (:func:`plan_from_rows`; no lines).
     findings: list[Row] = field(default_factory=list)
+    #: ``"stored"`` or ``"rows"``: where :attr:`findings` came from.
+    findings_source: str = "rows"
+    #: the plan period the stored audit used and the day it ran ("" when unknown)
+    audit_period: str = ""
+    audited_at: str = ""
+    goals: list[Goal] = field(default_factory=list)
+    #: comments on nodes that have no section and no ancestor with one
+    other_comments: list[Comment] = field(default_factory=list)
+    anchor: str = ""
+
+    @property
+    def comments(self) -> list[Comment]:
+        """Every committee comment of the plan, in section order."""
+        return [c for s in self.sections for c in s.comments] + self.other_comments
 
 
 @dataclass
@@ -94,6 +191,32 @@ class Report:
     grade_order: list[str]
     demo_data: bool
     plans: list[PlanReport]
+
+
+#: The evaluation's reasons for not grading (``machikpi.core.evaluation.codes.REASONS``) in
+#: Japanese, for the documents; a reason not listed here is shown as it is.
+REASONS_JA = {
+    "no actual value for the year": "評価年度の実績値がありません",
+    "the actual value is being tallied (集計中)": "実績値が集計中です",
+    "no target value": "目標値がありません",
+    "direction unknown: no baseline, no bound and no override": "良い方向が不明です（基準値も以上・以内の指定もありません）",
+    "keep target (target equals baseline) without 以上/以下: which side is good is unknown; "
+    "set a direction override": "目標値が基準値と同じで以上・以下の指定がなく、良い方向が不明です",
+    "no baseline value": "基準値がありません",
+    "no baseline year (neither the cell nor the plan gives one)": "基準年度が不明です",
+    "cumulative target below its baseline: the baseline is probably one year's figure and the "
+    "target a sum; set a direction override or correct the baseline": "累計の目標値が基準値を下回っています"
+    "（基準値が単年度の値の可能性があります）",
+    "no grade band of the rule set matches": "ルールセットのどの評価区分にも当たりません",
+    "achievement rate undefined (negative actual or target)": "達成率を計算できません（実績値または目標値が負）",
+    "progress rate undefined (the target equals the baseline, or no baseline)": "進捗率を計算できません"
+    "（目標値が基準値と同じ、または基準値がありません）",
+    "pace undefined (no change planned towards the good side, or the year is not after the "
+    "baseline year)": "進み具合を計算できません（良い方向への変化が計画されていないか、評価年度が基準年度以前）",
+    "growth-rate ratio undefined (needs positive baseline, actual and target, a planned change and "
+    "a year after the baseline year)": "伸び率の比を計算できません（正の基準値・実績値・目標値、計画された変化、"
+    "基準年度より後の評価年度が必要です）",
+}
 
 
 def _pct(x: float | None) -> str:
@@ -139,13 +262,14 @@ def _line(row: Row, year: int) -> IndicatorLine:
     base_point = _point(base, min((a["year"] for a in actuals if a.get("year")), default=None))
     target_points = [p for p in (_point(t, None) for t in targets) if p]
     actual_points = [p for p in (_point(a, None) for a in actuals) if p and p.year <= year]
-    chart = series_chart(
-        title=row["name"] + (f"（{row['group']}）" if row.get("group") else ""),
-        unit=unit,
-        baseline=base_point,
-        targets=target_points,
-        actuals=actual_points,
-    )
+    points: dict[str, Any] = {
+        "title": row["name"] + (f"（{row['group']}）" if row.get("group") else ""),
+        "unit": unit,
+        "baseline": base_point,
+        "targets": target_points,
+        "actuals": actual_points,
+    }
+    chart = series_chart(**points)
     return IndicatorLine(
         name=row["name"],
         group=row.get("group"),
@@ -157,13 +281,14 @@ def _line(row: Row, year: int) -> IndicatorLine:
         achievement=_pct(ev.get("achievement_rate")),
         progress=_pct(ev.get("progress_rate")),
         grade=ev.get("grade") or "—",
-        reason=ev.get("reason") or "",
+        reason=REASONS_JA.get(ev.get("reason") or "", ev.get("reason") or ""),
         direction={"higher": "↑ 高いほど良い", "lower": "↓ 低いほど良い", "keep": "→ 維持"}.get(
             ev.get("direction") or "", "不明"
         ),
         chart_svg=chart,
         notes=list(row.get("notes") or []),
         row=row,
+        spark_svg=series_sparkline(**points),
     )
 
 
@@ -220,6 +345,24 @@ def plan_from_rows(doc: str, title: str, rows: list[Row]) -> Plan:
     return plan
 
 
+def _finding(f: Row) -> Row:
+    spec = CHECKS.get(str(f.get("check")))
+    return {
+        **f,
+        "severity_label": SEVERITY_LABELS.get(str(f.get("severity")), str(f.get("severity") or "")),
+        "check_title": spec.title if spec else str(f.get("check") or ""),
+    }
+
+
+def _place(path: tuple[str, ...], index: Mapping[tuple[str, ...], NodeSection]) -> NodeSection | None:
+    """The section of ``path``, else of its nearest ancestor that has one."""
+    for n in range(len(path), 0, -1):
+        found = index.get(path[:n])
+        if found is not None:
+            return found
+    return None
+
+
 def build_report(
     rows: list[Row],
     *,
@@ -229,48 +372,79 @@ def build_report(
     grade_order: list[str],
     titles: dict[str, str] | None = None,
     demo_data: bool = False,
+    comments: list[Comment] | None = None,
+    audits: Mapping[str, StoredAudit] | None = None,
 ) -> Report:
     """Group evaluated KPI rows by document and node into a :class:`Report`.
 
     ``grade_order`` lists the rule set's grades best first (for summaries);
     ``titles`` maps a document name to its plan title. Rows keep their order.
-    Each plan's ``findings`` are the pure audit's (:func:`audit_plan`) on
-    :func:`plan_from_rows` of its rows."""
+    ``comments`` (of the report year) go to the section of their node, or of
+    its nearest ancestor with indicators, else to the plan's
+    ``other_comments``; comments of documents without rows are left out.
+    ``audits`` maps a document name to its stored audit: its findings are
+    the plan's ``findings`` and go to sections the same way by ``node_path``.
+    A document without a stored audit (never audited; an audit that found
+    nothing is a stored audit) gets the pure audit (:func:`audit_plan`) of
+    :func:`plan_from_rows` of its rows instead."""
     titles = titles or {}
+    audits = audits or {}
+    by_comment_doc: dict[str, list[Comment]] = {}
+    for c in comments or []:
+        by_comment_doc.setdefault(c.doc, []).append(c)
     plans: list[PlanReport] = []
     by_doc: dict[str, list[Row]] = {}
     for r in rows:
         by_doc.setdefault(r["doc"], []).append(r)
-    for doc, doc_rows in by_doc.items():
+    for p, (doc, doc_rows) in enumerate(by_doc.items(), start=1):
         sections: list[NodeSection] = []
         index: dict[tuple[str, ...], NodeSection] = {}
         for r in doc_rows:
             titles_path = list(r.get("path") or [])
             codes = list(r.get("codes") or [""] * len(titles_path))
+            if not titles_path and () not in index:  # an indicator outside any node
+                index[()] = NodeSection([], [], 0)
+                sections.append(index[()])
             for depth in range(len(titles_path)):
                 key = tuple(titles_path[: depth + 1])
                 if key not in index:
                     index[key] = NodeSection(codes[: depth + 1], titles_path[: depth + 1], depth)
                     sections.append(index[key])
             index[tuple(titles_path)].lines.append(_line(r, year))
-        summaries: list[GoalSummary] = []
+        for k, sec in enumerate(sections, start=1):
+            sec.anchor = f"p{p}-s{k}"
+        goals: list[Goal] = []
         for sec in sections:
             if sec.depth != 0:
                 continue
-            grades = Counter(
-                line.grade for s in sections if s.titles[:1] == sec.titles[:1] for line in s.lines
-            )
+            under = [s for s in sections if s.titles[:1] == sec.titles[:1]]
+            grades = Counter(line.grade for s in under for line in s.lines)
             order = [g for g in grade_order if g in grades] + sorted(
                 g for g in grades if g not in grade_order
             )
-            summaries.append(GoalSummary(sec.heading, [(g, grades[g]) for g in order], sum(grades.values())))
+            summary = GoalSummary(sec.heading, [(g, grades[g]) for g in order], sum(grades.values()))
+            goals.append(Goal(sec, under, summary))
+        other_comments: list[Comment] = []
+        for c in by_comment_doc.get(doc, []):
+            target = _place(c.node_path, index)
+            (target.comments if target is not None else other_comments).append(c)
+        stored = audits.get(doc)
+        if stored is not None:
+            findings = [_finding(f) for f in stored.findings]
+        else:
+            plan = plan_from_rows(doc, titles.get(doc, doc), doc_rows)
+            findings = [_finding(f) for f in findings_to_json(audit_plan(plan))]
+        for f in findings:
+            target = _place(tuple(f.get("node_path") or ()), index)
+            if target is not None:
+                target.findings.append(f)
         all_lines = [line for s in sections for line in s.lines]
         plans.append(
             PlanReport(
                 doc=doc,
                 title=titles.get(doc, doc),
                 sections=sections,
-                summaries=summaries,
+                summaries=[g.summary for g in goals],
                 no_target=[
                     ln
                     for ln in all_lines
@@ -282,7 +456,13 @@ def build_report(
                     for ln in all_lines
                     if _is_worse(ln.row.get("evaluation") or {}, ln.row.get("baseline") or {})
                 ],
-                findings=findings_to_json(audit_plan(plan_from_rows(doc, titles.get(doc, doc), doc_rows))),
+                findings=findings,
+                findings_source="stored" if stored is not None else "rows",
+                audit_period=stored.period if stored is not None else "",
+                audited_at=stored.audited_at if stored is not None else "",
+                goals=goals,
+                other_comments=other_comments,
+                anchor=f"plan-{p}",
             )
         )
     return Report(

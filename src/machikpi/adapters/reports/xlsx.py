@@ -1,9 +1,12 @@
 """The evaluation report as an Excel workbook (効果検証シート), with openpyxl.
 
 Sheets, in order: ``集計`` (grade counts per plan and top-level goal), one
-sheet per top-level goal of each plan (one line per indicator series) and
-``監査所見`` (the audit findings of :attr:`PlanReport.findings`). Every sheet
-starts with a title row (plan, 評価年度, rule set) and, for demo data, a
+sheet per top-level goal of each plan (one line per indicator series; the
+committee's comments on a node follow its indicators as lines of 区分
+``委員会コメント`` with the commenter in 指標名 and the text in 備考) and
+``監査所見`` (the findings of :attr:`PlanReport.findings` — the stored
+audit, with document and line — one line each). Every sheet starts with a
+title row (plan, 評価年度, rule set) and, for demo data, a
 ``架空のデモ用データ`` line; its header row is frozen.
 
 Numbers are stored as numbers: values in the unit of the 単位 column
@@ -27,12 +30,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .context import IndicatorLine, NodeSection, PlanReport, Report, Row
+from .context import Comment, Goal, IndicatorLine, NodeSection, PlanReport, Report, Row
 
 DEMO_NOTE = "※ 架空のデモ用データです（実在の実績値ではありません）"
 PERCENT = "0.0%"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_COMMENT_FILL = PatternFill("solid", fgColor="EEF5E6")
+#: 区分 of a committee comment's line in a goal sheet.
+COMMENT_ROLE = "委員会コメント"
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -100,9 +106,8 @@ def _put(ws: Worksheet, row: int, col: int, content: Any, fmt: str | None = None
         c.number_format = fmt
 
 
-def _goal_sheet(
-    ws: Worksheet, report: Report, plan: PlanReport, goal: NodeSection, sections: list[NodeSection]
-) -> None:
+def _goal_sheet(ws: Worksheet, report: Report, plan: PlanReport, goal: Goal) -> None:
+    sections = goal.sections
     lines = [(sec, line) for sec in sections for line in sec.lines]
     n_targets = max((len(line.row.get("targets") or []) for _, line in lines), default=1) or 1
     years = sorted(
@@ -119,10 +124,30 @@ def _goal_sheet(
     widths += [12] * len(years)
     names += ["達成率", "進捗率", "評価", "備考"]
     widths += [9, 9, 6, 50]
-    header = _title_rows(ws, report, f"{plan.title}　{goal.heading}")
+    header = _title_rows(ws, report, f"{plan.title}　{goal.section.heading}")
     _header(ws, header, names, widths)
-    for r, (sec, line) in enumerate(lines, start=header + 1):
-        _indicator_row(ws, r, sec, line, n_targets, years)
+    r = header + 1
+    for sec in sections:
+        for line in sec.lines:
+            _indicator_row(ws, r, sec, line, n_targets, years)
+            r += 1
+        for comment in sec.comments:
+            _comment_row(ws, r, sec, comment, len(names))
+            r += 1
+
+
+def _comment_row(ws: Worksheet, r: int, sec: NodeSection, comment: Comment, width: int) -> None:
+    """A committee comment as a line of the goal sheet, under its node's indicators."""
+    who = comment.author_name + (f"（{comment.date}）" if comment.date else "")
+    text = comment.text
+    if comment.node_heading != sec.heading:
+        text = f"［{comment.node_heading}について］{text}"
+    for col in range(1, width + 1):
+        ws.cell(r, col).fill = _COMMENT_FILL
+    _put(ws, r, 1, sec.heading)
+    _put(ws, r, 2, COMMENT_ROLE)
+    _put(ws, r, 3, who)
+    _put(ws, r, width, text)
 
 
 def _indicator_row(
@@ -176,12 +201,35 @@ def _summary_sheet(ws: Worksheet, report: Report) -> None:
             for col, content in enumerate(values, start=1):
                 _put(ws, r, col, content)
             r += 1
+    others = [(plan, c) for plan in report.plans for c in plan.other_comments]
+    if others:  # comments on nodes that have no indicators in the report
+        r += 1
+        ws.cell(r, 1, "その他の委員会のコメント").font = _BOLD
+        for plan, c in others:
+            r += 1
+            values = [
+                plan.title,
+                c.node_heading,
+                f"{c.author_name}（{c.date}）" if c.date else c.author_name,
+                c.text,
+            ]
+            for col, content in enumerate(values, start=1):
+                _put(ws, r, col, content)
 
 
 def _audit_sheet(ws: Worksheet, report: Report) -> None:
     header = _title_rows(ws, report, "監査所見（計画の指標表の点検結果）")
-    names = ["計画", "重大度", "検査", "施策", "指標名", "セル", "所見"]
-    _header(ws, header, names, [36, 9, 26, 30, 36, 10, 70])
+    for plan in report.plans:  # where each plan's findings come from, above the header
+        if plan.findings_source == "stored":
+            how = "取込時に保存された監査" + (f"（{plan.audited_at} 実施" if plan.audited_at else "（")
+            how += f"、計画期間 {plan.audit_period}）" if plan.audit_period else "）"
+        else:
+            how = "保存された監査がないため指標表から点検（文書の行番号なし）"
+        ws.cell(header, 1, f"{plan.title}: {how}、{len(plan.findings)}件")
+        header += 1
+    header += 1
+    names = ["計画", "重大度", "検査", "検査名", "文書", "行", "施策", "指標名", "セル", "所見"]
+    _header(ws, header, names, [36, 8, 26, 30, 26, 6, 30, 36, 10, 70])
     r = header + 1
     for plan in report.plans:
         for f in plan.findings:
@@ -190,15 +238,18 @@ def _audit_sheet(ws: Worksheet, report: Report) -> None:
             name = (f.get("indicator") or "") + (f"（{f['group']}）" if f.get("group") else "")
             values = [
                 plan.title,
-                f.get("severity"),
+                f.get("severity_label") or f.get("severity"),
                 f.get("check"),
+                f.get("check_title"),
+                f.get("doc"),
+                f.get("line"),
                 where,
                 name,
                 f.get("cell"),
                 f.get("message"),
             ]
             for col, content in enumerate(values, start=1):
-                _put(ws, r, col, content or None)
+                _put(ws, r, col, content if content not in ("", None) else None, "0" if col == 6 else None)
             r += 1
     if r == header + 1:
         ws.cell(r, 1, "所見はありません（監査は machikpi audit でも実行できます）")
@@ -215,10 +266,9 @@ def build_workbook(report: Report) -> Workbook:
     _summary_sheet(summary, report)
     several = len(report.plans) > 1
     for p, plan in enumerate(report.plans, start=1):
-        for goal in (s for s in plan.sections if s.depth == 0):
-            under = [s for s in plan.sections if s.titles[:1] == goal.titles[:1]]
-            wanted = (f"{p}-" if several else "") + goal.heading
-            _goal_sheet(wb.create_sheet(sheet_name(wanted, taken)), report, plan, goal, under)
+        for goal in plan.goals:
+            wanted = (f"{p}-" if several else "") + goal.section.heading
+            _goal_sheet(wb.create_sheet(sheet_name(wanted, taken)), report, plan, goal)
     _audit_sheet(wb.create_sheet(audit_name), report)
     return wb
 

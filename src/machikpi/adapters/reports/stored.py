@@ -1,0 +1,85 @@
+"""What a report takes from the database besides the evaluated rows:
+the committee's comments of the report year and each plan's stored audit.
+
+Both are handed to :func:`.context.build_report` (``comments=``,
+``audits=``), so the HTML, PDF and Excel documents show the same ones.
+Needs Django set up (:func:`machikpi.adapters.django_settings.setup`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from .context import Comment, StoredAudit
+
+
+def _day(value: datetime | None) -> str:
+    """The local (``TIME_ZONE``, Asia/Tokyo) day of a stored time, ``YYYY-MM-DD``; ``""`` for none."""
+    from django.utils import timezone
+
+    if value is None:
+        return ""
+    return (timezone.localtime(value) if timezone.is_aware(value) else value).date().isoformat()
+
+
+def stored_comments(year: int, docs: Iterable[str] | None = None) -> list[Comment]:
+    """The committee comments (:class:`~machikpi.adapters.storage.models.CommitteeComment`)
+    of evaluation year ``year`` on nodes of the plans ``docs`` (default all),
+    ordered by plan, node position and time of writing. ``node_path`` is the
+    titles of the node's ancestors and itself, as in the KPI rows' ``path``."""
+    from ..storage import models as db
+
+    wanted = list(docs) if docs is not None else None
+    qs = db.CommitteeComment.objects.filter(year=year)
+    nodes_qs = db.Node.objects.all()
+    if wanted is not None:
+        qs = qs.filter(node__plan__doc__in=wanted)
+        nodes_qs = nodes_qs.filter(plan__doc__in=wanted)
+    found = list(
+        qs.order_by("node__plan__doc", "node__position", "created_at", "id").values_list(
+            "node_id", "node__plan__doc", "author_name", "text", "updated_at"
+        )
+    )
+    if not found:
+        return []
+    nodes: dict[int, tuple[int | None, str | None, str]] = {
+        nid: (parent, code, title)
+        for nid, parent, code, title in nodes_qs.order_by().values_list("id", "parent_id", "code", "title")
+    }
+    out: list[Comment] = []
+    for node_id, doc, author, text, updated in found:
+        chain: list[int] = []
+        n: int | None = node_id
+        while n is not None:
+            chain.append(n)
+            n = nodes[n][0]
+        chain.reverse()
+        _, code, title = nodes[node_id]
+        out.append(
+            Comment(
+                doc=doc,
+                node_path=tuple(nodes[k][2] for k in chain),
+                node_heading=f"{code or ''} {title}".strip(),
+                author_name=author,
+                text=text,
+                date=_day(updated),
+            )
+        )
+    return out
+
+
+def stored_audits(docs: Iterable[str] | None = None) -> dict[str, StoredAudit]:
+    """The stored audit of each plan of ``docs`` (default all) that has one
+    (``audited_at`` set: every ``machikpi import`` audits), by document name.
+    A plan stored before audits were kept is left out (the report then
+    audits its rows, see :func:`.context.build_report`)."""
+    from ..storage import models as db
+
+    qs = db.Plan.objects.filter(audited_at__isnull=False)
+    if docs is not None:
+        qs = qs.filter(doc__in=list(docs))
+    return {
+        doc: StoredAudit(findings=list(findings or []), period=period or "", audited_at=_day(at))
+        for doc, findings, period, at in qs.values_list("doc", "audit_findings", "audit_period", "audited_at")
+    }

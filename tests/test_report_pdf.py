@@ -1,0 +1,173 @@
+"""The PDF report (``machikpi report -o FILE.pdf``), checked with poppler's tools.
+
+The demo PDF is built once for the module the way a user would: ``machikpi
+demo --no-serve`` then ``machikpi report --year 2025 -o report.pdf`` in
+subprocesses. It is turned into PNG pages (``pdftoppm``), its text layer is
+read (``pdftotext``) for the Japanese titles of the cover, the table of
+contents and the goals, and its fonts are listed (``pdffonts``): only the
+package's IPAexGothic is embedded — the machine has no Japanese font of its
+own, so every Japanese glyph in the text layer came from ours. Missing
+poppler skips locally and fails in CI (:func:`tests.conftest.require`).
+
+The database test stores the hand-made plan of ``tests/test_report.py`` with
+a committee comment and a stored audit finding made here, and finds both in
+the PDF's text under their node.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from machikpi.adapters.reports.pdf import FONT_FAMILY, FONT_FILE
+from tests.conftest import require
+from tests.storage_db import database_url, db
+from tests.test_report import COMMENT, FINDING, OLD_COMMENT, store_comment_and_finding
+
+__all__ = ["database_url", "db"]
+
+#: the SHA-256 the font's README states (Debian fonts-ipaexfont-gothic 00401-5, IPAexGothic 004.01)
+IPAEXG_SHA256 = "3b9955a5e437ffb24c41548e79296fa724822da21ee75dc1b94f6ccdb8f400dd"
+
+
+def _poppler() -> None:
+    for tool in ("pdftoppm", "pdftotext", "pdffonts", "pdfinfo", "pdfimages"):
+        require(shutil.which(tool) is not None, f"{tool} (poppler-utils)")
+
+
+def _run(*cmd: str) -> str:
+    r = subprocess.run(list(cmd), capture_output=True, text=True, check=False)
+    assert r.returncode == 0, (cmd, r.stderr)
+    return r.stdout
+
+
+def _text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
+    return _run("pdftotext", "-layout", *pages, str(pdf), "-")
+
+
+def _pages(pdf: Path) -> int:
+    m = re.search(r"^Pages:\s+(\d+)", _run("pdfinfo", str(pdf)), re.M)
+    assert m
+    return int(m.group(1))
+
+
+def _fonts(pdf: Path) -> list[list[str]]:
+    """pdffonts' table rows (name, type, encoding, emb, sub, uni, object, id)."""
+    lines = _run("pdffonts", str(pdf)).splitlines()
+    assert lines[1].startswith("---"), lines
+    return [line.split() for line in lines[2:] if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def demo_pdf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The demo database's FY2025 report as PDF, made by the command line."""
+    _poppler()
+    out = tmp_path_factory.mktemp("demo-pdf")
+    cli = [sys.executable, "-m", "machikpi.adapters.cli"]
+    _run(*cli, "demo", "--no-serve", "--out", str(out))
+    pdf = out / "report.pdf"
+    stdout = _run(
+        *cli, "report", "--database", f"sqlite:///{out / 'machikpi.db'}", "--year", "2025", "-o", str(pdf)
+    )
+    assert f"{pdf}: report for 令和7年度（2025年度）" in stdout
+    yield pdf
+
+
+def test_demo_pdf_pages_render(demo_pdf: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    n = _pages(demo_pdf)
+    assert n >= 10  # cover, contents, 4 plans with their goals, lists, audits, method
+    assert "A4" in _run("pdfinfo", str(demo_pdf))
+    _run("pdftoppm", "-png", "-r", "50", str(demo_pdf), str(tmp_path / "page"))
+    pngs = sorted(tmp_path.glob("page-*.png"))
+    assert len(pngs) == n
+    with Image.open(pngs[0]) as cover:
+        width, height = cover.size  # A4 (210 × 297 mm) at 50 dpi: 413 × 585 px, ± rounding
+        assert abs(width - 413) <= 1 and abs(height - 585) <= 1, cover.size
+        dark = sum(cover.convert("L").histogram()[:128])  # pixels darker than mid grey
+        assert dark > 500, "the cover page is blank"
+    # the charts are drawn: the actual values' blue (#1f5fa8) appears on the goal pages
+    goal_page = next(k for k in range(3, n + 1) if "推移" in _text(demo_pdf, k, k))
+    with Image.open(pngs[goal_page - 1]) as page:
+        rgb = np.asarray(page.convert("RGB")).astype(int)
+        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+        blue = int(((b > 140) & (b - r > 70) & (b - g > 30)).sum())
+        assert blue > 20, f"no chart marks on page {goal_page}"
+
+
+def test_demo_pdf_text_layer_has_the_japanese_titles(demo_pdf: Path) -> None:
+    n = _pages(demo_pdf)
+    cover = _text(demo_pdf, 1, 1)
+    assert "効果検証報告書" in cover and "令和7年度（2025年度）" in cover
+    assert "第3期伊豆の国市まち・ひと・しごと創生総合戦略" in cover
+    assert "baseline-band" in cover
+    assert not re.search(r"\d+ / \d+", cover)  # no page number on the cover
+    contents = _text(demo_pdf, 2, 2)
+    assert "目次" in contents and f"2 / {n}" in contents
+    # each goal's line of the contents ends with the page its heading is on
+    entries = re.findall(r"^\s*(\d \S+.*?)\s*\.{3,}\s*(\d+)\s*$", contents, re.M)
+    goals = {title.rstrip(". "): page for title, page in entries}
+    for heading in ("1 しごとの創生", "3 まちの創生", "1 稼ぐ力と新しい価値を生み出すしごとをつくる"):
+        assert heading in goals, (heading, entries)
+        page = int(goals[heading])
+        text = _text(demo_pdf, page, page)
+        assert heading in text and f"{page} / {n}" in text
+    whole = _text(demo_pdf)
+    for word in ("基本目標", "達成率", "進捗率", "評価", "監査所見一覧", "評価の方法", "推移"):
+        assert word in whole, word
+    # a value with its unit and year, as in the HTML report (伊勢崎市 1-1 新規求人数)
+    assert re.search(r"1,563件\s*（2019）|1,563件\s*\n", whole)
+    assert "目標値が記載されていません" in whole  # an audit finding of 基本計画 第2章
+    assert "\ufffd" not in whole  # no replacement character: every glyph mapped
+
+
+def test_demo_pdf_embeds_only_the_package_font(demo_pdf: Path) -> None:
+    fonts = _fonts(demo_pdf)
+    assert fonts
+    for row in fonts:
+        name, emb = row[0], row[-5]
+        # subset prefix "ABCDEF+", then the @font-face family of the bundled file (bold synthesised)
+        assert re.fullmatch(rf"[A-Z]{{6}}\+{FONT_FAMILY}(-Bold)?", name), row
+        assert emb == "yes", row
+    # the family is declared only from the package's file, which is the vendored IPAexGothic
+    import machikpi
+
+    assert FONT_FILE.is_relative_to(Path(machikpi.__file__).resolve().parent)
+    assert hashlib.sha256(FONT_FILE.read_bytes()).hexdigest() == IPAEXG_SHA256
+    assert (FONT_FILE.parent / "IPA_Font_License_Agreement_v1.0.txt").is_file()
+    # the charts are vectors: no raster image in the file
+    images = _run("pdfimages", "-list", str(demo_pdf)).splitlines()
+    assert len(images) == 2, images  # the two header lines only
+
+
+@pytest.mark.db
+def test_pdf_has_comments_and_stored_findings_under_their_node(db: str, tmp_path: Path) -> None:
+    _poppler()
+    from machikpi.adapters.cli import main
+
+    store_comment_and_finding()
+    pdf = tmp_path / "r.pdf"
+    assert main(["report", "--database", db, "--year", "2023", "-o", str(pdf)]) == 0
+    text = re.sub(r"\s+", " ", _text(pdf))
+    goal1 = text.index("1 しごとをつくる 指標")  # the goal's heading and its counts line
+    goal2 = text.index("2 子育てを支える 指標")
+    node = text.index("1-1 雇用の場をつくる", goal1)
+    assert goal1 < node < text.index(COMMENT, node) < goal2
+    assert text.index("山田委員", node) < goal2
+    assert node < text.index(FINDING, node) < goal2
+    assert OLD_COMMENT not in text
+    listing = text.index("監査所見一覧（1件）", goal2)
+    assert FINDING in text[listing:]
+    # document and line (the narrow column wraps the name at its hyphens: read it in reading order)
+    raw = _run("pdftotext", str(pdf), "-")
+    assert "strategy.txt:42" in raw[raw.index("監査所見一覧（1件）") :]
