@@ -26,12 +26,13 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-# The database tests (marker db) run on SQLite first, then again on PostgreSQL.
+# The database tests (marker db) run on SQLite first, then again on PostgreSQL;
+# the axe-core page checks do not depend on the database and run once.
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 pytest: $(STAMP)
 	$(BIN)/pytest
-	MACHIKPI_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m db
+	MACHIKPI_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m db --ignore=tests/browser/test_accessibility.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract_throughput.py
