@@ -1,4 +1,5 @@
-"""Who may do what through the API: the staff roles of :class:`~machikpi.adapters.storage.models.StaffProfile`.
+"""Who may do what through the API: the staff roles of :class:`~machikpi.adapters.storage.models.StaffProfile`
+(the rule itself is :mod:`..roles`, shared with the staff area).
 
 * ``planning`` (企画政策課) writes the actual values of every indicator and
   approves drafts; a Django superuser without a profile counts as planning
@@ -16,23 +17,17 @@ from __future__ import annotations
 from typing import Any
 
 from ...storage import models as db
-
-PLANNING = db.StaffProfile.PLANNING
-DEPARTMENT = db.StaffProfile.DEPARTMENT
-COMMITTEE = db.StaffProfile.COMMITTEE
+from ..roles import COMMITTEE, DEPARTMENT, PLANNING, can_enter, department_of, role_of
 
 
 def staff_role(user: Any) -> tuple[str | None, int | None]:
-    """``(role, department id)`` of ``user`` (a Django user or ``None``);
-    ``(None, None)`` for anonymous users and users without a staff profile."""
-    if user is None or not user.is_authenticated:
+    """``(role, department id)`` of ``user`` (:func:`..roles.role_of`);
+    ``(None, None)`` for anonymous users and users without a staff role."""
+    role = role_of(user)
+    if role is None:
         return None, None
-    profile = db.StaffProfile.objects.filter(user_id=user.pk).values_list("role", "department_id").first()
-    if profile is not None:
-        return profile[0], profile[1]
-    if user.is_superuser:
-        return PLANNING, None
-    return None, None
+    dept = department_of(user)
+    return role, dept.pk if dept is not None else None
 
 
 def may_read_drafts(user: Any) -> bool:
@@ -48,7 +43,7 @@ def write_refusal(user: Any, indicator: db.Indicator) -> str | None:
     if role == DEPARTMENT:
         if department_id is None:
             return "your staff profile names no department; ask the planning office (企画政策課) to set it"
-        if indicator.department_id != department_id:
+        if not can_enter(user, indicator):
             return (
                 f"the indicator 「{indicator.name}」 belongs to another department; "
                 "only its own department or the planning office (企画政策課) may enter its values"

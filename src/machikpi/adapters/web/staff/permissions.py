@@ -1,4 +1,4 @@
-"""Who may do what in the staff area (issue 4, part 2).
+"""Who may do what in the staff area (issue 4, part 2); the role rule itself is :mod:`..roles`.
 
 Roles (:class:`~machikpi.adapters.storage.models.StaffProfile`):
 
@@ -30,29 +30,9 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 
 from ...storage import models as db
-
-PLANNING = db.StaffProfile.PLANNING
-DEPARTMENT = db.StaffProfile.DEPARTMENT
-COMMITTEE = db.StaffProfile.COMMITTEE
-ALL_ROLES: tuple[str, ...] = (PLANNING, DEPARTMENT, COMMITTEE)
+from ..roles import ALL_ROLES, COMMITTEE, DEPARTMENT, PLANNING, can_enter, department_of, role_of
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
-
-
-def role_of(user: Any) -> str | None:
-    """The machikpi role of ``user`` (module docstring), ``None`` for none."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    profile = getattr(user, "machikpi_profile", None)
-    if profile is not None:
-        return str(profile.role)
-    return PLANNING if user.is_superuser else None
-
-
-def department_of(user: Any) -> db.Department | None:
-    """The department of a ``department`` user (``None`` for other roles or none set)."""
-    profile = getattr(user, "machikpi_profile", None)
-    return profile.department if profile is not None else None
 
 
 def roles(*allowed: str) -> Callable[[View], View]:
@@ -97,18 +77,6 @@ def forbidden(request: HttpRequest, message: str) -> HttpResponseBase:
     )
 
 
-def can_enter(user: Any, indicator: db.Indicator) -> bool:
-    """Whether ``user`` may enter values of ``indicator`` (planning: any;
-    department: its own department's)."""
-    role = role_of(user)
-    if role == PLANNING:
-        return True
-    if role == DEPARTMENT:
-        dept = department_of(user)
-        return dept is not None and indicator.department_id == dept.pk
-    return False
-
-
 def check_enter(user: Any, indicator: db.Indicator) -> None:
     """Raise ``PermissionDenied`` unless :func:`can_enter`."""
     if not can_enter(user, indicator):
@@ -141,3 +109,19 @@ def series_scope(user: Any) -> dict[str, Any]:
         dept = department_of(user)
         return {"indicator__department": dept.pk if dept is not None else -1}
     return {}
+
+
+__all__ = [
+    "ALL_ROLES",
+    "COMMITTEE",
+    "DEPARTMENT",
+    "PLANNING",
+    "can_enter",
+    "can_revert",
+    "check_enter",
+    "department_of",
+    "forbidden",
+    "role_of",
+    "roles",
+    "series_scope",
+]
