@@ -470,3 +470,22 @@ def test_reads_use_a_fixed_number_of_queries(plan: dict[str, Any]) -> None:
         with CaptureQueriesContext(connection) as queries:
             assert c.get(url).status_code == 200
         assert len(queries) <= most, (url, [q["sql"] for q in queries])
+
+
+def test_a_value_that_lowers_the_grade_needs_a_note(plan: dict[str, Any]) -> None:
+    """The staff form's rule holds for the API too (issue 4: "the note is required when the grade falls")."""
+    from machikpi.adapters.rulesets import load_ruleset
+    from machikpi.adapters.storage import models as m
+    from machikpi.adapters.storage.evaluations import evaluate_stored
+
+    # FY2024 above the printed target 13,500億円: the best grade
+    r = post_actual(plan["planning"], series=plan["series"], year=2024, value="13736")
+    client(plan["planning"]).post(f"/api/actuals/{r.json()['id']}/approve/", {})
+    evaluate_stored(2024, load_ruleset("baseline-band"))
+    # FY2025 below the printed baseline 11,942億円: a lower grade, refused without a note
+    bare = post_actual(plan["dept"], series=plan["series"], year=2025, value="11000")
+    assert bare.status_code == 400, bare.content
+    assert "note" in bare.json() and "2024" in bare.json()["note"][0]
+    assert not m.ActualValue.objects.filter(series_id=plan["series"], year=2025).exists()
+    noted = post_actual(plan["dept"], series=plan["series"], year=2025, value="11000", note="工場の移転")
+    assert noted.status_code == 201 and noted.json()["note"] == "工場の移転"

@@ -41,6 +41,7 @@ from rest_framework.serializers import BaseSerializer
 from ...actual_entry import outlier
 from ...storage import models as db
 from ...storage.actuals import ActualConflict, approve_actual, record_actual
+from ..grades import check_grade
 from . import access
 from . import serializers as s
 
@@ -481,6 +482,21 @@ class Actuals(GenericAPIView[db.ActualValue]):
         if refusal is not None:
             return Response({"detail": refusal}, status=status.HTTP_403_FORBIDDEN)
         assert request.user is not None
+        # the rule of the staff form: a value that lowers the grade needs a note saying why
+        fall = None
+        if data["number"] is not None:
+            fall = check_grade(series.pk, data["year"], data["number"], data["value"])
+        if fall is not None and fall.falls and not data["note"]:
+            return Response(
+                {
+                    "note": [
+                        f"with this value the grade falls from {fall.previous_grade!r} ({fall.previous_year}) "
+                        f"to {fall.new_grade!r} (rule set {fall.rules}); give a note saying why "
+                        "(評価が下がる値には備考が必要です)"
+                    ]
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         try:
             with transaction.atomic():
                 outcome = record_actual(

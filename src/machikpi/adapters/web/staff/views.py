@@ -45,8 +45,8 @@ from ....core.periods import fiscal_year_of, to_wareki
 from ...actual_entry import MIN_YEAR, outlier
 from ...storage import models as db
 from ...storage.actuals import ActualConflict, RevertError, approve_actual, record_actual, revert_change
+from ..grades import check_grade
 from .forms import CommentForm, ReportForm, ValueForm
-from .grades import check_grade
 from .permissions import (
     ALL_ROLES,
     COMMITTEE,

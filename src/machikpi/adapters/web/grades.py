@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ....core.errors import MachikpiError
-from ....core.evaluation import RuleSet, evaluate, evaluation_objects, table_from_rows
-from ...rulesets import load_ruleset
-from ...storage import models as db
-from ...storage.export import stored_rows
+from ...core.errors import MachikpiError
+from ...core.evaluation import RuleSet, evaluate, evaluation_objects, table_from_rows
+from ..rulesets import load_ruleset
+from ..storage import models as db
+from ..storage.export import stored_rows
 
 DEFAULT_RULES = "baseline-band"
 
