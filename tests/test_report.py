@@ -189,6 +189,8 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     # and so do the header and the method section.
     assert html.count('<section id="plan-') == 4
     assert html.count('<p class="demo" role="note">') == 4 + 1 + 1
+    # one invented committee comment per plan with indicators (4 of the 5 samples), under its goal
+    assert html.count("架空のデモ用コメント") == 4
     for title in ("第3期伊豆の国市まち・ひと・しごと創生総合戦略", "基本計画 第2章"):
         assert title in html
     assert "report:" in r.stdout and "245 new" in r.stdout  # 245 rows in samples/demo_actuals.csv

@@ -109,3 +109,37 @@ def setup_demo_staff(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
 def login_lines(logins: list[DemoLogin], *, password: str = DEMO_PASSWORD) -> list[str]:
     """Lines for the demo's summary: each login with its password and role."""
     return [f"  {x.username} / {password}  ({x.description})" for x in logins]
+
+
+#: The text of the demo's committee comments (invented; says so).
+DEMO_COMMENT = (
+    "【架空のデモ用コメント】外部有識者会議のコメントは、このように評価年度ごとに"
+    "施策・基本目標の下に表示され、報告書(HTML・PDF・Excel)にも載ります。"
+)
+
+
+def add_demo_comments(year: int, *, author: str = "iinkai") -> int:
+    """Attach :data:`DEMO_COMMENT` for fiscal ``year`` to the first top-level
+    node (基本目標 / 章) with indicators of every stored plan, as the demo
+    committee user ``author``. Returns the number of comments made."""
+    from django.contrib.auth import get_user_model
+
+    from .storage import models as db
+
+    user = get_user_model().objects.filter(username=author).first()
+    made = 0
+    with transaction.atomic():
+        for plan in db.Plan.objects.filter(indicators__isnull=False).distinct():
+            top = (
+                db.Node.objects.filter(plan=plan, parent=None, present=True)
+                .filter(pk__in=db.Indicator.objects.filter(plan=plan).values("node__parent_id"))
+                .order_by("position")
+                .first()
+            ) or db.Node.objects.filter(plan=plan, parent=None, present=True).order_by("position").first()
+            if top is None:
+                continue
+            db.CommitteeComment.objects.create(
+                node=top, year=year, author=user, author_name="外部有識者会議(デモ)", text=DEMO_COMMENT
+            )
+            made += 1
+    return made

@@ -122,10 +122,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _step("loading the invented actual values (架空のデモ用データ) for FY2024 and FY2025")
     _step(import_actual_file(ROOT / "demo_actuals.csv", who="demo", warn=warnings.append))
-    from .demo_staff import login_lines, setup_demo_staff
+    from .demo_staff import add_demo_comments, login_lines, setup_demo_staff
 
     _step("creating the demo departments, their indicators and the demo staff logins")
     logins = setup_demo_staff()
+    _step(f"{add_demo_comments(2025)} committee comments for 2025年度 (架空のデモ用コメント)")
     ruleset = load_ruleset(args.rules)
     from .storage.evaluations import evaluate_stored
 
