@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from html import unescape
 from typing import Any
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from machikpi.samples import SEEDS_DIR
 from tests.storage_db import database_url, db
@@ -310,3 +313,21 @@ def test_empty_database_pages(db, client):
     assert "公開されている計画はまだありません" in text_of(client.get("/"))
     assert "公開されている意見はまだありません" in text_of(client.get("/opinions/"))
     assert "0件見つかりました" in text_of(client.get("/search/?q=なし"))
+
+
+@given(
+    low=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+    span=st.floats(min_value=1e-6, max_value=1e9, allow_nan=False),
+)
+def test_chart_ticks_cover_the_range_at_a_round_step(low: float, span: float) -> None:
+    from machikpi.adapters.web.public.charts import nice_ticks
+
+    high = low + span
+    # a chart cannot show a span below a millionth of its values (float precision); nor does data
+    assume(high > low and span >= abs(low) * 1e-6)
+    ticks = nice_ticks(low, high)
+    step = ticks[1] - ticks[0]
+    assert ticks[0] <= low and ticks[-1] >= high - step * 1e-6
+    assert 2 <= len(ticks) <= 12
+    mantissa = step / 10 ** math.floor(math.log10(step))
+    assert any(math.isclose(mantissa, m, rel_tol=1e-6) for m in (1, 2, 5, 10))

@@ -70,6 +70,8 @@ def web_settings() -> dict[str, Any]:
         "LOCALE_PATHS": [str(HERE / "locale")],
         "USE_I18N": True,
         "STATIC_URL": "/static/",
+        # the PDF report's bundled Japanese font, also the web pages' last resort
+        "STATICFILES_DIRS": [("machikpi/fonts", str(HERE.parent / "reports" / "fonts"))],
         "STATIC_ROOT": None,
         "WHITENOISE_USE_FINDERS": True,
         "WHITENOISE_AUTOREFRESH": False,

@@ -14,6 +14,7 @@ No script, no external asset: the SVG is plain markup safe to inline.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from html import escape
 
@@ -24,7 +25,7 @@ from ...reports.charts import ChartPoint
 __all__ = ["ChartData", "ChartPoint", "ChartRow", "expected_path", "series_svg"]
 
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 56
+LEFT, RIGHT, TOP, BOTTOM = 72, 28, 16, 56
 
 #: Colours with a contrast of at least 4.5:1 on white (text and lines).
 BLUE, RED, GREY, DARK = "#1a56a0", "#b02a1e", "#5c5c5c", "#222222"
@@ -149,6 +150,8 @@ def series_svg(data: ChartData, *, ident: str, title: str, unit: str | None) -> 
     v0, v1 = v0 - pad, v1 + pad
     if min(values) >= 0 > v0:
         v0 = 0.0
+    ticks = nice_ticks(v0, v1)
+    v0, v1 = ticks[0], ticks[-1]
 
     def x(year: float) -> float:
         return LEFT + (year - y0) / (y1 - y0) * (WIDTH - LEFT - RIGHT)
@@ -163,7 +166,7 @@ def series_svg(data: ChartData, *, ident: str, title: str, unit: str | None) -> 
         f'<rect x="{LEFT}" y="{TOP}" width="{WIDTH - LEFT - RIGHT}" height="{HEIGHT - TOP - BOTTOM}" '
         f'fill="#fff" stroke="#767676"/>',
     ]
-    for v in (v0 + (v1 - v0) * k / 4 for k in range(5)):
+    for v in ticks:
         out.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e0e0e0"/>'
             f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end" fill="{DARK}">{_fmt(v)}</text>'
@@ -225,3 +228,17 @@ def series_svg(data: ChartData, *, ident: str, title: str, unit: str | None) -> 
         lx += 30 + sum(13 if ord(c) > 0x2E80 else 7.5 for c in text) + 22
     out.append("</svg>")
     return "".join(out)
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Axis ticks covering ``low``–``high`` at a round step (1, 2 or 5 × 10ⁿ),
+    about ``count`` of them, first ≤ ``low`` and last ≥ ``high``
+    (``low < high``, same unit as the values)."""
+    raw = (high - low) / max(1, count - 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
+    first = math.floor(low / step) * step
+    out = [first]
+    while out[-1] < high - step * 1e-9:
+        out.append(first + step * len(out))
+    return out
