@@ -15,11 +15,14 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.importers import read_plan
 from .django_settings import setup
 from .textfiles import read_source
+
+if TYPE_CHECKING:
+    from .actual_entry import Checked, Table
 
 
 def _database_option(p: argparse.ArgumentParser) -> None:
@@ -141,6 +144,23 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def validate_stored(table: Table, *, default_year: int | None = None) -> Checked:
+    """:func:`~machikpi.adapters.actual_entry.validate` an entry table against
+    the stored series (Django must be set up; the series of each year the
+    table names are read once). Used by ``actuals import`` and the web upload."""
+    from .actual_entry import validate
+    from .storage.actuals import SeriesInfo, series_info
+
+    cache: dict[int, dict[int, SeriesInfo]] = {}
+
+    def lookup(year: int) -> dict[int, SeriesInfo]:
+        if year not in cache:
+            cache[year] = {i.series_id: i for i in series_info(year)}
+        return cache[year]
+
+    return validate(table, lookup, default_year=default_year)
+
+
 def import_actual_file(
     path: Path,
     *,
@@ -156,19 +176,12 @@ def import_actual_file(
     (nothing stored) or :class:`~machikpi.adapters.actual_entry.EntryFileError`."""
     from django.db import transaction
 
-    from .actual_entry import EntryErrors, read_table, validate
-    from .storage.actuals import SeriesInfo, record_actual, series_info
+    from .actual_entry import EntryErrors, read_table
+    from .storage.actuals import record_actual
     from .storage.models import ActualValue
 
     table = read_table(path)
-    cache: dict[int, dict[int, SeriesInfo]] = {}
-
-    def lookup(year: int) -> dict[int, SeriesInfo]:
-        if year not in cache:
-            cache[year] = {i.series_id: i for i in series_info(year)}
-        return cache[year]
-
-    checked = validate(table, lookup, default_year=default_year)
+    checked = validate_stored(table, default_year=default_year)
     for w in checked.warnings:
         warn(str(w))
     if checked.errors:

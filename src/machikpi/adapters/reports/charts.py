@@ -67,10 +67,12 @@ class _Frame:
         return self.top + (self.v1 - value) / (self.v1 - self.v0) * self.height
 
 
-def _frame(pts: list[ChartPoint], left: float, top: float, width: float, height: float) -> _Frame:
-    """The scales for ``pts`` (not empty): a year either side of a single year, 10 %
-    padding of the value range (a single value gets ±10 %, at least ±1), from 0 when
-    every value is positive and the padding would cross 0."""
+def chart_range(pts: list[ChartPoint]) -> tuple[int, int, float, float]:
+    """The axes' extent ``(first year, last year, lowest value, highest value)``
+    for ``pts`` (not empty): a year either side of a single year, 10 % padding
+    of the value range (a single value gets ±10 %, at least ±1), from 0 when
+    every value is positive and the padding would cross 0. Shared by the
+    report's charts and the web pages' (:mod:`machikpi.adapters.web.public.charts`)."""
     years = [p.year for p in pts]
     values = [p.value for p in pts]
     y0, y1 = min(years), max(years)
@@ -83,6 +85,12 @@ def _frame(pts: list[ChartPoint], left: float, top: float, width: float, height:
     v0, v1 = v0 - pad, v1 + pad
     if min(values) >= 0 > v0:
         v0 = 0.0
+    return y0, y1, v0, v1
+
+
+def _frame(pts: list[ChartPoint], left: float, top: float, width: float, height: float) -> _Frame:
+    """The scales for ``pts`` (not empty) drawn in the given box (:func:`chart_range`)."""
+    y0, y1, v0, v1 = chart_range(pts)
     return _Frame(y0, y1, v0, v1, left, top, width, height)
 
 

@@ -20,7 +20,7 @@ from html import escape
 
 from django.utils.translation import gettext as _
 
-from ...reports.charts import ChartPoint
+from ...reports.charts import ChartPoint, chart_range
 
 __all__ = ["ChartData", "ChartPoint", "ChartRow", "expected_path", "series_svg"]
 
@@ -138,18 +138,7 @@ def series_svg(data: ChartData, *, ident: str, title: str, unit: str | None) -> 
     desc = escape("。".join(desc_parts) + "。" + _("同じ数値を下の表に示します。"))
 
     pts = [p for p in [data.baseline, *data.targets, *data.actuals] if p is not None]
-    years = [p.year for p in pts]
-    values = [p.value for p in pts]
-    y0, y1 = min(years), max(years)
-    if y0 == y1:
-        y0, y1 = y0 - 1, y1 + 1
-    v0, v1 = min(values), max(values)
-    if v0 == v1:
-        v0, v1 = v0 - max(1.0, abs(v0) * 0.1), v1 + max(1.0, abs(v1) * 0.1)
-    pad = (v1 - v0) * 0.1
-    v0, v1 = v0 - pad, v1 + pad
-    if min(values) >= 0 > v0:
-        v0 = 0.0
+    y0, y1, v0, v1 = chart_range(pts)
     ticks = nice_ticks(v0, v1)
     v0, v1 = ticks[0], ticks[-1]
 
@@ -238,6 +227,8 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
     first = math.floor(low / step) * step
+    if first > low:  # low / step rounded to 0 (a value next to zero)
+        first -= step
     out = [first]
     while out[-1] < high - step * 1e-9:
         out.append(first + step * len(out))

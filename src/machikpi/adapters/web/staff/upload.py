@@ -36,9 +36,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ....core.errors import MachikpiError
-from ...actual_entry import Checked, EntryFileError, Problem, read_table, validate
+from ...actual_entry import Checked, EntryFileError, Problem, read_table
 from ...storage import models as db
-from ...storage.actuals import ActualConflict, SeriesInfo, record_actual, series_info
+from ...storage.actuals import ActualConflict, record_actual
+from ...storage_cli import validate_stored
 from .forms import UploadForm
 from .permissions import DEPARTMENT, PLANNING, department_of, role_of, roles
 from .views import refresh_evaluations, staff_context, username
@@ -115,14 +116,7 @@ def check_file(path: Path, name: str, *, user: Any, default_year: int | None, st
         preview.errors.append(Problem(name, None, None, None, str(e).replace(str(path), name)))
         return preview
     table.file = name
-    cache: dict[int, dict[int, SeriesInfo]] = {}
-
-    def lookup(year: int) -> dict[int, SeriesInfo]:
-        if year not in cache:
-            cache[year] = {i.series_id: i for i in series_info(year)}
-        return cache[year]
-
-    checked = validate(table, lookup, default_year=default_year)
+    checked = validate_stored(table, default_year=default_year)
     preview.checked = checked
     preview.errors.extend(checked.errors)
     preview.warnings.extend(checked.warnings)
