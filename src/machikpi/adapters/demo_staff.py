@@ -67,6 +67,7 @@ def setup_demo_staff(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
     from django.contrib.auth import get_user_model
 
     from .storage import models as db
+    from .storage.tree import ancestry
     from .web.staff.cli import grant_planning_permissions
 
     User = get_user_model()
@@ -78,12 +79,8 @@ def setup_demo_staff(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
         nodes = {n.pk: (n.parent_id, n.title) for n in db.Node.objects.only("id", "parent_id", "title")}
 
         def titles(node_id: int | None) -> list[str]:
-            out: list[str] = []
-            while node_id is not None:
-                parent, title = nodes[node_id]
-                out.append(title)
-                node_id = parent
-            return out
+            """Titles of the node and the nodes above it, innermost first (most specific first)."""
+            return [nodes[n][1] for n in reversed(ancestry(node_id, lambda n: nodes[n][0]))]
 
         by_dept: dict[str, list[int]] = {}
         for ind_id, node_id in db.Indicator.objects.values_list("id", "node_id"):

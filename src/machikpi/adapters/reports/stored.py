@@ -29,6 +29,7 @@ def stored_comments(year: int, docs: Iterable[str] | None = None) -> list[Commen
     ordered by plan, node position and time of writing. ``node_path`` is the
     titles of the node's ancestors and itself, as in the KPI rows' ``path``."""
     from ..storage import models as db
+    from ..storage.tree import ancestry
 
     wanted = list(docs) if docs is not None else None
     qs = db.CommitteeComment.objects.filter(year=year)
@@ -49,12 +50,7 @@ def stored_comments(year: int, docs: Iterable[str] | None = None) -> list[Commen
     }
     out: list[Comment] = []
     for node_id, doc, author, text, updated in found:
-        chain: list[int] = []
-        n: int | None = node_id
-        while n is not None:
-            chain.append(n)
-            n = nodes[n][0]
-        chain.reverse()
+        chain = ancestry(node_id, lambda n: nodes[n][0])
         _, code, title = nodes[node_id]
         out.append(
             Comment(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ...core.errors import MachikpiError
 from . import models as db
+from .tree import node_chain
 
 
 class ActualConflict(MachikpiError):
@@ -67,15 +68,6 @@ class Outcome:
     actual_id: int
 
 
-def _path(node: db.Node) -> tuple[str, ...]:
-    out: list[str] = []
-    n: db.Node | None = node
-    while n is not None:
-        out.append(n.title)
-        n = n.parent
-    return tuple(reversed(out))
-
-
 def series_info(
     year: int, *, plans: list[str] | None = None, include_missing: bool = True
 ) -> list[SeriesInfo]:
@@ -96,7 +88,7 @@ def series_info(
     for s in qs:
         ind = s.indicator
         if ind.node_id not in node_paths:
-            node_paths[ind.node_id] = _path(ind.node)
+            node_paths[ind.node_id] = tuple(n.title for n in node_chain(ind.node))
         cells = list(s.cells.all())
         baseline = next((c for c in cells if c.kind == db.Cell.BASELINE), None)
         targets = [c for c in cells if c.kind == db.Cell.TARGET]

@@ -20,6 +20,7 @@ from django.db.models import Max
 
 from ...core.model import CellStatus
 from . import models as db
+from .tree import ancestry
 
 _EMPTY: dict[str, Any] = {
     "raw": "",
@@ -119,12 +120,7 @@ def _stored_rows(docs: list[str] | None, drafts: bool) -> StoredRows:
 
     def path_of(node_id: int) -> tuple[list[str], list[str | None]]:
         if node_id not in paths:
-            chain: list[int] = []
-            n: int | None = node_id
-            while n is not None:
-                chain.append(n)
-                n = nodes[n][0]
-            chain.reverse()
+            chain = ancestry(node_id, lambda n: nodes[n][0])
             paths[node_id] = ([nodes[n][2] for n in chain], [nodes[n][1] for n in chain])
         return paths[node_id]
 

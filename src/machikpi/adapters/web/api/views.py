@@ -41,6 +41,7 @@ from rest_framework.serializers import BaseSerializer
 from ...actual_entry import outlier
 from ...storage import models as db
 from ...storage.actuals import ActualConflict, approve_actual, record_actual
+from ...storage.tree import ancestry
 from ..grades import check_grade
 from . import access
 from . import serializers as s
@@ -78,13 +79,8 @@ def _plan_nodes(plan_id: int) -> dict[int, dict[str, Any]]:
 
 def _ancestors(nodes: dict[int, dict[str, Any]], node_id: int | None) -> list[dict[str, Any]]:
     """``node_id`` and the nodes above it, outermost first, as node references."""
-    out: list[dict[str, Any]] = []
-    seen: set[int] = set()
-    while node_id is not None and node_id in nodes and node_id not in seen:
-        seen.add(node_id)
-        out.append(_node_ref(nodes[node_id]))
-        node_id = nodes[node_id]["parent_id"]
-    return out[::-1]
+    known = node_id if node_id in nodes else None
+    return [_node_ref(nodes[n]) for n in ancestry(known, lambda n: nodes[n]["parent_id"])]
 
 
 def _latest_evaluations(evaluations: list[db.Evaluation]) -> list[db.Evaluation]:

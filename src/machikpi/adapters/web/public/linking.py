@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from ....core.text import match_key
 from ...storage import models as db
+from ...storage.tree import ancestry
 
 #: How many characters a printed number before the outermost title may take (``Ⅰ``, ``１``, ``(1)``, ``第1章``).
 MAX_CODE_PREFIX = 4
@@ -78,15 +79,8 @@ class _Forest:
         }
 
     def chain(self, nid: int) -> list[_Node]:
-        out: list[_Node] = []
-        seen: set[int] = set()
-        n: _Node | None = self.nodes.get(nid)
-        while n is not None and n.id not in seen:
-            seen.add(n.id)
-            out.append(n)
-            n = self.nodes.get(n.parent_id) if n.parent_id is not None else None
-        out.reverse()
-        return out
+        known = nid if nid in self.nodes else None
+        return [self.nodes[n] for n in ancestry(known, lambda n: self.nodes[n].parent_id)]
 
     def by_path(self, keys: list[str], plans: set[int] | None = None) -> list[_Node]:
         """Nodes whose own title is ``keys[-1]`` and whose parents' are ``keys[:-1]``, in order."""

@@ -33,6 +33,7 @@ from django.db.models import Count, F, Max
 from ....core.quantities import format_number
 from ...reports.charts import ChartPoint
 from ...storage import models as db
+from ...storage.tree import node_chain
 
 #: The key a grade that could not be given is counted under (Evaluation.grade ``None``).
 NO_GRADE = ""
@@ -285,18 +286,7 @@ def plan_tree(plan_id: int, choice: EvaluationChoice | None) -> PlanTree:
 
 def ancestors(node: db.Node) -> list[db.Node]:
     """The node's ancestors, outermost first (one query per level; plans are a few levels deep)."""
-    out: list[db.Node] = []
-    parent_id = node.parent_id
-    seen: set[int] = set()
-    while parent_id is not None and parent_id not in seen:
-        seen.add(parent_id)
-        parent = db.Node.objects.only("id", "parent_id", "code", "title", "level", "plan_id").get(
-            pk=parent_id
-        )
-        out.append(parent)
-        parent_id = parent.parent_id
-    out.reverse()
-    return out
+    return node_chain(node)[:-1]
 
 
 # --- values of series -----------------------------------------------------------------------

@@ -45,6 +45,7 @@ from ....core.periods import fiscal_year_of, to_wareki
 from ...actual_entry import MIN_YEAR, outlier
 from ...storage import models as db
 from ...storage.actuals import ActualConflict, RevertError, approve_actual, record_actual, revert_change
+from ...storage.tree import node_chain
 from ..grades import check_grade
 from .forms import CommentForm, ReportForm, ValueForm
 from .permissions import (
@@ -114,16 +115,6 @@ def wareki(year: int) -> str:
         return f"{to_wareki(year)}({year}年度)"
     except MachikpiError:
         return f"{year}年度"
-
-
-def node_path(node: db.Node) -> list[db.Node]:
-    """The nodes from the root to ``node``."""
-    out: list[db.Node] = []
-    n: db.Node | None = node
-    while n is not None:
-        out.append(n)
-        n = n.parent
-    return list(reversed(out))
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
@@ -376,7 +367,7 @@ def _value_context(request: HttpRequest, series: db.Series, year: int, **extra: 
         series=series,
         indicator=ind,
         plan=ind.plan,
-        path=node_path(ind.node),
+        path=node_chain(ind.node),
         year=year,
         year_label=wareki(year),
         baseline=[c for c in cells if c.kind == db.Cell.BASELINE],
