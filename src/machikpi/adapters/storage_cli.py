@@ -13,7 +13,7 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,7 @@ from .django_settings import setup
 from .textfiles import read_source
 
 if TYPE_CHECKING:
-    from .actual_entry import Checked, Table
+    from .actual_entry import Checked, Entry, Table
 
 
 def _database_option(p: argparse.ArgumentParser) -> None:
@@ -161,6 +161,41 @@ def validate_stored(table: Table, *, default_year: int | None = None) -> Checked
     return validate(table, lookup, default_year=default_year)
 
 
+def record_entries(
+    entries: Sequence[Entry],
+    *,
+    who: str,
+    status: str,
+    source: str,
+    versions: Mapping[tuple[int, int], int] | None = None,
+) -> dict[str, int]:
+    """Record every validated entry (:func:`~machikpi.adapters.storage.actuals.record_actual`)
+    in one transaction: all or nothing. ``versions`` maps ``(series id, year)``
+    to the version the user was shown (conflict detection, the web upload).
+    Returns the count of each outcome (``create``, ``update``, ``same``);
+    raises what ``record_actual`` raises, after rolling everything back."""
+    from django.db import transaction
+
+    from .storage.actuals import record_actual
+
+    counts = {"create": 0, "update": 0, "same": 0}
+    with transaction.atomic():
+        for e in entries:
+            outcome = record_actual(
+                e.series_id,
+                e.year,
+                value=e.value,
+                raw=e.raw,
+                note=e.note,
+                who=who,
+                status=status,
+                source=source,
+                expected_version=None if versions is None else versions[(e.series_id, e.year)],
+            )
+            counts[outcome.action] += 1
+    return counts
+
+
 def import_actual_file(
     path: Path,
     *,
@@ -174,10 +209,8 @@ def import_actual_file(
     Returns a summary line; warnings go to ``warn``. Raises
     :class:`~machikpi.adapters.actual_entry.EntryErrors` listing every error
     (nothing stored) or :class:`~machikpi.adapters.actual_entry.EntryFileError`."""
-    from django.db import transaction
 
     from .actual_entry import EntryErrors, read_table
-    from .storage.actuals import record_actual
     from .storage.models import ActualValue
 
     table = read_table(path)
@@ -187,20 +220,7 @@ def import_actual_file(
     if checked.errors:
         raise EntryErrors(table.file, checked.errors)
     status = ActualValue.DRAFT if draft else ActualValue.APPROVED
-    counts = {"create": 0, "update": 0, "same": 0}
-    with transaction.atomic():
-        for e in checked.entries:
-            outcome = record_actual(
-                e.series_id,
-                e.year,
-                value=e.value,
-                raw=e.raw,
-                note=e.note,
-                who=who,
-                status=status,
-                source=table.file,
-            )
-            counts[outcome.action] += 1
+    counts = record_entries(checked.entries, who=who, status=status, source=table.file)
     return (
         f"{table.file}: {counts['create']} new, {counts['update']} changed, "
         f"{counts['same']} unchanged actual value(s) ({status}, by {who})"

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,8 +37,8 @@ from django.utils.translation import gettext as _
 from ....core.errors import MachikpiError
 from ...actual_entry import Checked, EntryFileError, Problem, read_table
 from ...storage import models as db
-from ...storage.actuals import ActualConflict, record_actual
-from ...storage_cli import validate_stored
+from ...storage.actuals import ActualConflict
+from ...storage_cli import record_entries, validate_stored
 from .forms import UploadForm
 from .permissions import DEPARTMENT, PLANNING, department_of, role_of, roles
 from .views import refresh_evaluations, staff_context, username
@@ -273,23 +272,16 @@ def _confirm(request: HttpRequest, token: str) -> HttpResponse:
             % {"n": len(changed)},
         )
         return _render_preview(request, token, preview, status, changed=changed)
-    counts = {"create": 0, "update": 0, "same": 0}
-    who = username(request)
     try:
-        with transaction.atomic():
-            for e in preview.checked.entries:
-                outcome = record_actual(
-                    e.series_id,
-                    e.year,
-                    value=e.value,
-                    raw=e.raw,
-                    note=e.note,
-                    who=who,
-                    status=status,
-                    source=f"web upload: {entry['name']}",
-                    expected_version=seen[f"{e.series_id}:{e.year}"],
-                )
-                counts[outcome.action] += 1
+        counts = record_entries(
+            preview.checked.entries,
+            who=username(request),
+            status=status,
+            source=f"web upload: {entry['name']}",
+            versions={
+                (e.series_id, e.year): seen[f"{e.series_id}:{e.year}"] for e in preview.checked.entries
+            },
+        )
     except (ActualConflict, MachikpiError) as err:
         messages.error(request, _("登録していません(すべて取り消しました): %(error)s") % {"error": err})
         return _render_preview(request, token, preview, status)
