@@ -27,24 +27,23 @@ def read_plan(source: SourceText) -> Plan:
 
     Raises :class:`~machikpi.core.errors.UnknownLayoutError` when the document
     holds no indicator and no opinion."""
-    from .. import importers as legacy
-
-    general = read(source).plan
-    n_general = sum(len(i.series) for _, i in general.indicators())
-    best: Plan | None = None
-    try:
-        imp = legacy.choose_importer(source)
-        if imp.recognise(source) >= 0.5:
-            best = imp.read(source)
-    except UnknownLayoutError:
-        best = None
-    if best is not None:
-        n_best = sum(len(i.series) for _, i in best.indicators()) + len(best.opinions)
-        if n_best >= n_general:
-            return best
-    if n_general == 0 and not general.opinions:
+    plan = read(source).plan
+    if not any(True for _ in plan.indicators()):
+        opinions = read_opinion_plan(source)
+        if opinions is not None and opinions.opinions:
+            return opinions
         raise UnknownLayoutError(
             "計画文書として読めません: 指標 (数値目標・KPI・成果指標) の表も意見の表も見つかりませんでした",
             doc=source.name,
         )
-    return general
+    return plan
+
+
+def read_opinion_plan(source: SourceText) -> Plan | None:
+    """The opinion table of ``source`` as a plan, or ``None`` when it has none."""
+    from ..importers import opinion_table
+
+    if opinion_table.recognise(source) < 0.3:
+        return None
+    plan: Plan = opinion_table.read(source)
+    return plan

@@ -200,6 +200,9 @@ class Outline:
     warnings: list[ExtractWarning] = field(default_factory=list)
     _stack: list[_Open] = field(default_factory=list)
     _listed: dict[str, tuple[int, Numbering, int]] = field(default_factory=dict)
+    #: Titles of headings in the order listed, and how many were re-entered.
+    _order: list[str] = field(default_factory=list)
+    _entered: int = -1
 
     def heading(self, num: Numbering, title: str, line: int) -> Node | None:
         """Open a heading at ``line``; returns its node (``None`` for a section)."""
@@ -223,8 +226,9 @@ class Outline:
             node = Node(level=level, code=num.code, title=title, source=SourceRef(self.doc, line))
             siblings.append(node)
         self._stack.append(_Open(num.style, node, chapter))
-        if key:
+        if key and key not in self._listed:
             self._listed[key] = (len(self._stack) - 1, num, line)
+            self._order.append(key)
         return node
 
     def repeat_of_listed(self, text: str) -> bool:
@@ -238,7 +242,22 @@ class Outline:
         if depth > len(self._stack):
             return False
         self.heading(num, text, line)
+        self._entered = self._order.index(key)
         return True
+
+    def enter_next_listed(self) -> str | None:
+        """Re-enter the heading listed after the one re-entered last (a page of
+        the chapter whose title was not printed, recognised by the label that
+        opens every page); returns its title, ``None`` when there is none."""
+        if self._entered < 0 or self._entered + 1 >= len(self._order):
+            return None
+        key = self._order[self._entered + 1]
+        depth, num, line = self._listed[key]
+        if depth > len(self._stack):
+            return None
+        self.heading(num, num.title, line)
+        self._entered += 1
+        return num.title
 
     def _last_node(self) -> Node | None:
         for o in reversed(self._stack):

@@ -158,6 +158,7 @@ class TableReader:
         if rec.uncertain:
             self.warn(rec.line, f"不確かな行: {ind.name} (値の位置から推定しました)")
         self.indicators.append((self.outline.node(), ind))
+        self._since_table = True
         self.last = ind
         self.note_mode = False
         return ind
@@ -211,12 +212,26 @@ class TableReader:
         if m:
             return self.satisfaction(i, m.group("name"), m.group("value"))
         if voc.role_of(text) == "満足度" and len(text) <= 20:
-            j = self.next_text(i)
-            if j is not None and not self.lines[j].is_row:
-                mm = re.match(r"^(?P<name>.+?)\s+(?P<value>\d+(?:\.\d+)?\s*%)$", self.lines[j].text)
+            parts: list[str] = []
+            j: int | None = i
+            for _ in range(4):
+                j = self.next_text(j) if j is not None else None
+                if j is None or self.lines[j].is_row:
+                    break
+                t2 = self.lines[j].text
+                mm = re.match(r"^(?P<name>.*?)\s*(?P<value>\d+(?:\.\d+)?\s*%)$", t2)
                 if mm:
-                    ln.kind, ln.note = "label", "満足度 label"
-                    return self.satisfaction(j, mm.group("name"), mm.group("value"))
+                    name = join_name([*parts, mm.group("name")])
+                    if name:
+                        ln.kind, ln.note = "label", "満足度 label"
+                        for k in range(i + 1, j):
+                            if self.lines[k].kind != "blank":
+                                self.lines[k].kind, self.lines[k].note = "name", "満足度 item, wrapped"
+                        return self.satisfaction(j, name, mm.group("value"))
+                    break
+                if len(t2) > 60:
+                    break
+                parts.append(t2)
         # Headings.
         num = read_numbering(ln.raw if ln.repairs == [] else ln.text)
         if num is not None and not is_value(text) and not looks_like_unit_value(text):
@@ -232,7 +247,19 @@ class TableReader:
         if len(text) <= 40 and self.outline.repeat_of_listed(text):
             ln.kind, ln.note = "heading", "heading recovered from the chapter's list"
             self.warn(ln.no, f"見出し「{text}」を章の一覧から補いました")
+            self._opener = ""
+            self._since_table = False
             return i + 1
+        opener = getattr(self, "_opener", None)
+        if opener == "" and len(text) <= 20 and not is_prose(text):
+            self._opener = remove_spaces(text)
+        elif opener and remove_spaces(text) == opener and getattr(self, "_since_table", False):
+            title = self.outline.enter_next_listed()
+            if title:
+                ln.kind, ln.note = "heading", f"page opener: next listed heading {title}"
+                self.warn(ln.no, f"見出し「{title}」が印字されていないため、章の一覧の順から補いました")
+                self._since_table = False
+                return i + 1
         ln.kind = "prose" if is_prose(text) else "text"
         self.note_mode = False
         return i + 1
@@ -278,12 +305,15 @@ class TableReader:
                     and not _BLOCK_MARK.match(cand.text)
                     and read_numbering(cand.raw) is None
                     and not is_value(cand.text)
-                    and not is_prose(cand.text)
+                    and "。" not in cand.text
                 ):
                     title = cand.text
                     cand.kind, cand.note = "heading", "title of the heading above"
                     consumed = j + 1
         node = self.outline.heading(num, title, ln.no)
+        path = self.outline.path()
+        if node is not None and num.style.startswith("level:") and num.code == "2" and len(path) >= 2:
+            self._recover_first(path[-2], num, ln.no)
         ln.kind = "heading"
         ln.note = f"node {num.code} {title}" if node else f"section {num.code} {title}"
         self.header = None
@@ -293,6 +323,47 @@ class TableReader:
         if role and node is None:
             self.role = Role(role)
         return consumed
+
+    def _recover_first(self, parent: Node, num: object, line: int) -> None:
+        """A numbered sequence that starts at 2: heading 1 was lost in extraction.
+        Its title is the first short bare line under ``parent`` (not a section
+        word) that stands before a table; the indicators after it move to it."""
+        from .outline import Numbering, is_section_title
+
+        assert isinstance(num, Numbering)
+        if any(c.code == "1" for c in parent.children) or parent.source is None:
+            return
+        start = parent.source.line
+        cand: Line | None = None
+        for ln in self.lines:
+            if ln.no <= start or ln.no >= line:
+                continue
+            t = ln.text
+            if (
+                ln.kind in ("text", "prose")
+                and 4 <= len(t) <= 40
+                and "。" not in t
+                and not t.startswith(("-", "・", "[", "※", "("))
+                and not is_section_title(t)
+            ):
+                cand = ln
+                break
+        if cand is None:
+            return
+        moved = [
+            (n, ind) for n, ind in self.indicators if n is parent and ind.source and ind.source.line > cand.no
+        ]
+        if not moved:
+            return
+        first = Node(
+            level=num.level, code="1", title=join_wrapped(cand.text), source=SourceRef(self.doc, cand.no)
+        )
+        parent.children.insert(0, first)
+        for k, (n, ind) in enumerate(self.indicators):
+            if n is parent and ind.source and ind.source.line > cand.no:
+                self.indicators[k] = (first, ind)
+        cand.kind, cand.note = "heading", f"heading {num.level}1 recovered: {num.level}2 follows"
+        self.warn(cand.no, f"見出し「{num.level}1 {cand.text}」を補いました ({num.level}2 が続くため)")
 
     # ---------------------------------------------------------------- row tables
     def row_table(self, i: int) -> int:
@@ -392,7 +463,7 @@ class TableReader:
                     nxt = i + 1
             else:
                 nxt = i + 1
-        if nxt == i + 1 and len(ln.raw_cells) == len(ln.cells) and name_i < len(ln.raw_cells):
+        if nxt == i + 1 and name_i < len(ln.raw_cells) and len(ln.raw_cells) >= len(ln.cells):
             name = ln.raw_cells[name_i]
         rec = self.record_from_cells(name, cells, header, ln.no)
         rec.raw = ln.text
