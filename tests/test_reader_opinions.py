@@ -216,6 +216,7 @@ No.1
 　防災訓練を増やすべき。
 【回答】
 　地域と連携して実施します。
+【計画への反映】P.12、13頁
 No.2
 【意見】ごみの分別が分かりにくい。
 【回答】パンフレットを作成します。
@@ -231,6 +232,8 @@ def test_bracket_labels_with_no_numbers_and_a_status() -> None:
         (2, "ごみの分別が分かりにくい。"),
     ]
     assert _op(reading, 1).response == "地域と連携して実施します。"
+    assert [(r.page, r.section) for r in _op(reading, 1).reflections] == [(12, ""), (13, "")]
+    assert _op(reading, 2).reflections == []
     assert _op(reading, 2).response == "【一部反映】パンフレットを作成します。"
     assert reading.statuses == {2: "一部反映"}
 

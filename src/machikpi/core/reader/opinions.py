@@ -228,13 +228,16 @@ def _clean(parts: Sequence[str]) -> str:
 
 
 _CITE = re.compile(r"(?:[pP]\.?\s*(?P<p1>\d{1,4})|(?P<p2>\d{1,4})\s*(?:ページ|頁))")
+# The same on the raw text (full-width letters and digits), to leave the rest as printed.
+_CITE_RAW = re.compile(r"(?:[pPｐＰ][.．]?\s*[0-9０-９]{1,4}|[0-9０-９]{1,4}\s*(?:ページ|頁))")
 
 
 def _cited_pages(raw: str) -> tuple[list[int], str]:
     """Pages cited in a 計画への反映 cell, and the cell's text without them."""
     text = nfkc(raw)
     pages = [int(m.group("p1") or m.group("p2")) for m in _CITE.finditer(text)]
-    return pages, remove_spaces(_CITE.sub("", raw) if pages else raw)
+    rest = remove_spaces(_CITE_RAW.sub("", raw))
+    return pages, rest.strip("、,，・/／")
 
 
 # --- the result ------------------------------------------------------------------
