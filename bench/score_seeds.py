@@ -9,7 +9,7 @@ import argparse
 
 from machikpi.adapters.textfiles import read_source
 from machikpi.core.errors import MachikpiError
-from machikpi.core.importers import read_plan
+from machikpi.core.reader import read_plan
 from machikpi.core.rows import kpi_rows, opinion_rows
 from machikpi.core.scoring import score_rows
 from machikpi.samples import SEEDS, gold_rows

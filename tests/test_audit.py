@@ -20,7 +20,7 @@ from machikpi.core.audit.arithmetic import formulas
 from machikpi.core.audit.numbers import convert, normalise_note
 from machikpi.core.audit.ocr import letters_in_number
 from machikpi.core.audit.period import infer_period
-from machikpi.core.importers import read_plan
+from machikpi.core.reader import read_plan
 from machikpi.core.model import Indicator, Node, Plan, Role, Series, SourceRef, ValueCell
 from machikpi.core.quantities import read_cell
 from machikpi.samples import SEEDS_DIR

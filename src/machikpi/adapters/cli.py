@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..core.errors import MachikpiError
-from ..core.importers import read_plan
+from ..core.reader import read_plan
 from ..core.model import Plan
 from ..core.rows import kpi_rows, opinion_rows
 from . import audit_cli, evaluate_cli, report_cli, storage_cli

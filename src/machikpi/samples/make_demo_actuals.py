@@ -31,7 +31,7 @@ import csv
 import random
 from pathlib import Path
 
-from ..core.importers import read_plan
+from ..core.reader import read_plan
 from ..core.model import CellStatus, Series, ValueCell
 from ..core.source import SourceText
 from . import ROOT, SEEDS

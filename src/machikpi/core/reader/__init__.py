@@ -17,33 +17,33 @@ from __future__ import annotations
 from ..errors import UnknownLayoutError
 from ..model import Plan
 from ..source import SourceText
+from .opinions import OpinionReading, read_opinions
 from .pipeline import Reading, read
 
-__all__ = ["Reading", "read", "read_plan"]
+__all__ = ["OpinionReading", "Reading", "read", "read_opinions", "read_plan"]
+
+
+#: Below this score a document is not taken for an opinion table.
+OPINION_MIN_SCORE = 0.5
 
 
 def read_plan(source: SourceText) -> Plan:
-    """The structured plan read from ``source``.
+    """The structured plan read from ``source``: its indicators (stages 1–4)
+    and, where the document is an opinion table, its opinions (stage 5).
 
     Raises :class:`~machikpi.core.errors.UnknownLayoutError` when the document
     holds no indicator and no opinion."""
     plan = read(source).plan
-    if not any(True for _ in plan.indicators()):
-        opinions = read_opinion_plan(source)
-        if opinions is not None and opinions.opinions:
-            return opinions
+    has_indicators = any(True for _ in plan.indicators())
+    op = read_opinions(source)
+    if op.opinions and op.score >= OPINION_MIN_SCORE:
+        plan.opinions = op.opinions
+        plan.warnings += op.warnings
+        if not has_indicators:
+            plan.nodes = op.nodes
+    if not has_indicators and not plan.opinions:
         raise UnknownLayoutError(
             "計画文書として読めません: 指標 (数値目標・KPI・成果指標) の表も意見の表も見つかりませんでした",
             doc=source.name,
         )
-    return plan
-
-
-def read_opinion_plan(source: SourceText) -> Plan | None:
-    """The opinion table of ``source`` as a plan, or ``None`` when it has none."""
-    from ..importers import opinion_table
-
-    if opinion_table.recognise(source) < 0.3:
-        return None
-    plan: Plan = opinion_table.read(source)
     return plan

@@ -85,8 +85,11 @@ def _clean(raw: str, repairs: list[str]) -> str:
     return _unspace(text.strip(), repairs)
 
 
-def split_line(no: int, raw: str) -> list[Line]:
-    """The :class:`Line` (or, for a flattened page, the lines) of one source line."""
+def split_line(no: int, raw: str, known_fields: list[str] | None = None) -> list[Line]:
+    """The :class:`Line` (or, for a flattened page or a glued table, the lines)
+    of one source line. ``known_fields`` collects the 分野 names of glued tables
+    across lines (a later page starts with a 分野 read on an earlier one)."""
+    known_fields = [] if known_fields is None else known_fields
     repairs: list[str] = []
     if not raw.strip():
         return [Line(no, raw, "", [], "blank")]
@@ -99,7 +102,7 @@ def split_line(no: int, raw: str) -> list[Line]:
             kind = "furniture" if _LEADER.search(cells[-2] if len(cells) > 1 else "") else "row"
             return [Line(no, raw, text, cells, kind, repairs, raw_cells=[c.strip() for c in raw.split("\t")])]
         raw_one = raw.replace("\t", " ")
-        return split_line(no, raw_one) if raw_one.strip() else [Line(no, raw, "", [], "blank")]
+        return split_line(no, raw_one, known_fields) if raw_one.strip() else [Line(no, raw, "", [], "blank")]
     text = _clean(raw, repairs)
     if _SEPARATOR.match(text):
         return [Line(no, raw, text, [], "furniture")]
@@ -114,6 +117,10 @@ def split_line(no: int, raw: str) -> list[Line]:
             return [Line(no, raw, inner, cells, "row", repairs)]
     if _PAGE_NUMBER.match(text) or _LEADER.search(text):
         return [Line(no, raw, text, [text], "furniture", repairs)]
+    if len(text) >= 200:
+        glued = _unglue(no, text, known_fields)
+        if glued:
+            return glued
     if len(text) >= FLAT_MIN_CHARS and text.count(" ") >= FLAT_MIN_SPACES:
         pieces = [p for p in re.split(r" +", text) if p]
         return [Line(no, p, p, [p], "cell", ["flattened page split at spaces"]) for p in pieces]
@@ -152,9 +159,116 @@ def _join_vertical(lines: list[Line]) -> list[Line]:
     return out
 
 
+# A glued table: header words run together (``策定時の値(2015年度)中間目標(2019年度)目標値(2023年度)``).
+_GLUED_HEAD = re.compile(
+    r"(?P<col>策定時の値|策定時|基準値|現状値|中間目標値?|最終目標値|目標値|目標|実績値)"
+    r"(?P<year>\((?:19|20)\d\d年度?\)|\((?:平成|令和)\s*\d+年度?\))?"
+)
+_GLUED_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_GLUED_UNIT = r"(?:%|kWh|ha|km|万人|千人|人|件|箇所|カ所|か所|ヶ所|回|台|本|点|円|千円|万円|億円|団体|社|校|日|時間|分|世帯|戸|t|トン)"
+_GLUED_VALUE = rf"(?:[―—–-]|{_GLUED_NUM}\s*{_GLUED_UNIT}?(?:\((?:19|20)\d\d年度?\))?)"
+_PAGE_REF = re.compile(r"P(\d{1,3})")
+
+
+def _unglue(no: int, text: str, known_fields: list[str]) -> list[Line] | None:
+    """A table whose cells run together on one line (a flip-book page's text
+    layer): the header words give the value columns; each row is text ending
+    in ``。`` (分野, 項目, ``P35``, the name, its 説明) followed by one value per
+    column. Returns a header row and one tab row per indicator, or ``None``."""
+    heads = list(_GLUED_HEAD.finditer(text))
+    run: list[re.Match[str]] = []
+    for m in heads:
+        if run and m.start() - run[-1].end() > 2:
+            if len(run) >= 2:
+                break
+            run = []
+        run.append(m)
+    if len(run) < 2:
+        return None
+    ncol = len(run)
+    body = text[run[-1].end() :]
+    row_re = re.compile(rf"(?P<text>[^。]*。)\s*(?P<vals>(?:{_GLUED_VALUE}\s*){{{ncol}}})")
+    rows: list[Line] = []
+    header = ["分野", "項目", "指標", *(m.group(0) for m in run), "説明"]
+    rep = ["glued table: cells recovered by the value pattern"]
+    rows.append(Line(no, text[: run[-1].end()], "\t".join(header), header, "row", list(rep)))
+    field = item = ""
+    for m in row_re.finditer(body):
+        head = m.group("text").strip()
+        vals = re.findall(_GLUED_VALUE, m.group("vals"))
+        if len(vals) != ncol:
+            continue
+        ref = _PAGE_REF.search(head)
+        if ref:
+            # ``P391人…``: the page number is the reading closest above the last page seen (P37 → P39, not P391).
+            digits = ref.group(1)
+            last = int(known_fields[-1]) if known_fields and known_fields[-1].isdigit() else 0
+            if last:
+                cut = min(
+                    range(1, len(digits) + 1),
+                    key=lambda k: (int(digits[:k]) < last, abs(int(digits[:k]) - last - 2)),
+                )
+            else:
+                cut = min(len(digits), 2)
+            before, head = head[: ref.start()], head[ref.start() + 1 + cut :]
+            known_fields[:] = [f for f in known_fields if not f.isdigit()]
+            field, item = _split_field(before, known_fields)
+            known_fields.append(digits[:cut])
+        name, desc = _split_name(head)
+        if not name:
+            continue
+        cells = [field, item, name, *vals, desc]
+        field = item = ""
+        rows.append(Line(no, m.group(0), "\t".join(cells), cells, "row", list(rep)))
+    return rows if len(rows) > 2 else None
+
+
+def _split_field(text: str, known: list[str]) -> tuple[str, str]:
+    """``健康健康・医療`` → (``健康``, ``健康・医療``): a 分野 cell glued to its 項目
+    cell, split where the text repeats its start or begins with a 分野 seen before."""
+    t = text.strip()
+    for k in range(1, len(t) // 2 + 1):
+        if t[k:].startswith(t[:k]) and k >= 2:
+            known.append(t[:k])
+            return t[:k], t[k:]
+    for f in sorted((k for k in known if not k.isdigit()), key=len, reverse=True):
+        if t.startswith(f) and len(t) > len(f):
+            return f, t[len(f) :]
+    return "", t
+
+
+def _split_name(text: str) -> tuple[str, str]:
+    """An indicator name glued to its description: the name ends at the first
+    indicator-name ending (割合, 率, 数, 量 …, with a bracket after it) before
+    the description's first comma or stop."""
+    from .vocabulary import vocabulary
+
+    stop = min([p for p in (text.find("、"), text.find("。")) if p >= 0] or [len(text)])
+    endings = vocabulary().name_endings
+    best = -1
+    for k in range(2, stop + 1):
+        if any(text[:k].endswith(e) for e in endings) and text[k : k + 1] not in (
+            "数",
+            "率",
+            "量",
+            "額",
+            "割",
+            "度",
+        ):
+            best = k
+            break
+    if best < 0:
+        return "", text
+    m = re.match(r"\([^()]{1,20}\)(?:\([^()]{1,20}\))?", text[best:])
+    if m:
+        best += m.end()
+    return text[:best], text[best:]
+
+
 def read_lines(source: SourceText) -> list[Line]:
     """Stage 1: the lines of ``source``, blank lines included (they end blocks)."""
     out: list[Line] = []
+    fields: list[str] = []
     for i, raw in enumerate(source.raw_lines, 1):
-        out.extend(split_line(i, raw))
+        out.extend(split_line(i, raw, fields))
     return _join_vertical(out)

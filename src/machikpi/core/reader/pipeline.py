@@ -8,6 +8,7 @@ where it went.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..model import Indicator, Node, Plan
@@ -43,10 +44,39 @@ class Reading:
         return out
 
 
+_DOC_WORDS = (
+    "総合計画",
+    "総合戦略",
+    "基本計画",
+    "実施計画",
+    "計画",
+    "戦略",
+    "ビジョン",
+    "評価",
+    "調書",
+    "報告",
+    "結果",
+    "指標",
+)
+
+
 def _title(source: SourceText) -> str:
-    for line in source.lines[:40]:
-        t = join_wrapped(line.strip().lstrip("#").strip())
-        if 2 <= len(t) <= 60 and "\t" not in line and not t.isdigit():
+    """The document's title: the cover lines up to the first that names a kind
+    of document (計画, 戦略, 評価 …), joined; else the first short line."""
+    lines = [join_wrapped(t.strip().lstrip("#").strip()) for t in source.lines[:80]]
+    lines = [t for t in lines if t and "\t" not in t and not t.isdigit()][:15]
+    for k, t in enumerate(lines):
+        if any(w in t for w in _DOC_WORDS) and len(t) <= 60 and not re.search("[。、]", t):
+            cover = lines[:k]
+            if (
+                k <= 5
+                and len(t) <= 40
+                and all(len(c) <= 20 and not any(w in c for w in _DOC_WORDS) for c in cover)
+            ):
+                return "".join([*cover, t])
+            return t
+    for t in lines:
+        if 2 <= len(t) <= 60 and not re.search("[。、]", t):
             return t
     return source.name
 

@@ -465,6 +465,15 @@ class TableReader:
                 nxt = i + 1
         if nxt == i + 1 and name_i < len(ln.raw_cells) and len(ln.raw_cells) >= len(ln.cells):
             name = ln.raw_cells[name_i]
+        for k, col in enumerate(header.columns):
+            if col.kind == "node" and k < len(cells) and cells[k].strip():
+                from .outline import Numbering
+
+                self.outline.heading(
+                    Numbering(f"column:{remove_spaces(col.text)}", remove_spaces(col.text), "", cells[k]),
+                    cells[k],
+                    ln.no,
+                )
         rec = self.record_from_cells(name, cells, header, ln.no)
         rec.raw = ln.text
         ind = self.emit(rec)
@@ -480,6 +489,8 @@ class TableReader:
         )
         for k, col in enumerate(header.columns):
             text = cells[k] if k < len(cells) else ""
+            if col.kind == "node":
+                continue
             if col.kind == "baseline" and rec.baseline is None:
                 rec.baseline = Cell(text, col.period)
             elif col.kind == "target":
