@@ -133,6 +133,22 @@ def _resolve_years(cols: list[Column]) -> None:
 
 
 @dataclass
+class _Entry:
+    """A name found in a cell stream with the cells that followed it."""
+
+    line: Line
+    node: Node | None
+    name: str = ""
+    values: list[Line] = field(default_factory=list)
+    adjacent: bool = True
+    actuals: list[Cell] = field(default_factory=list)
+    milestones: list[Cell] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    definition: str | None = None
+    note_order: bool = False
+
+
+@dataclass
 class TableReader:
     """Reads the records of one document (see the module docstring)."""
 
@@ -645,26 +661,20 @@ class TableReader:
         return j
 
     def stream_by_pattern(self, j: int, header: Header) -> int:
-        """Names followed by their values, in the header's column order."""
+        """Names followed by their values, in the header's column order; the
+        region's entries are resolved together at its end (:meth:`resolve`)."""
         lines = self.lines
         n = len(lines)
         voc = vocabulary()
-        vcols = [header.columns[x] for x in header.value_columns]
-        has_unit_col = any(c.kind == "unit" for c in header.columns)
-        names: list[Line] = []
-        vals: list[Line] = []
+        entries: list[_Entry] = []
+        loose: list[Line] = []  # values before any name
         label_name = False
         misses = 0
-        pending_target_period: Period | None = None
         start_j = j
+        gap = False  # a header or label stood between the current name and its values
 
-        def flush() -> None:
-            nonlocal names, vals
-            if not names:
-                vals = []
-                return
-            self.flush_records(names, vals, vcols, has_unit_col, header, pending_target_period)
-            names, vals = [], []
+        def current() -> _Entry | None:
+            return entries[-1] if entries else None
 
         while j < n:
             c = lines[j]
@@ -676,22 +686,33 @@ class TableReader:
                 break
             num = read_numbering(c.raw if not c.repairs else c.text)
             if num is not None and not is_value(t) and not looks_like_unit_value(t):
-                flush()
+                title = num.title
+                tail: str | None = None
+                if " " in title:
+                    # ``④安全で持続可能な地域 雨水幹線等の整備率``: a name printed beside the heading.
+                    head_part, _, rest = title.rpartition(" ")
+                    if has_name_ending(rest) and not has_name_ending(head_part):
+                        title, tail = head_part, rest
                 nxt = j + 1
-                if (
-                    not num.title
-                    and nxt < n
-                    and lines[nxt].kind == "cell"
-                    and looks_like_name(lines[nxt].text)
-                ):
-                    title_line = lines[nxt]
-                    self.outline.heading(num, title_line.text, c.no)
-                    title_line.kind, title_line.note = "heading", "title of the heading above"
-                    j = nxt + 1
-                else:
-                    self.outline.heading(num, num.title, c.no)
-                    j += 1
-                c.kind, c.note = "heading", f"heading {num.code} {num.title}"
+                consumed = j + 1
+                if not title and nxt < n and lines[nxt].kind == "cell" and looks_like_name(lines[nxt].text):
+                    title = lines[nxt].text
+                    lines[nxt].kind, lines[nxt].note = "heading", "title of the heading above"
+                    consumed = nxt + 1
+                node = self.outline.heading(num, title, c.no)
+                c.kind, c.note = "heading", f"heading {num.code} {title}"
+                if tail:
+                    entries.append(_Entry(c, self.outline.node(), name=tail))
+                    gap = False
+                # ``づくり``: the heading's title wrapped onto the next line.
+                k = consumed
+                while k < n and lines[k].kind == "blank":
+                    k += 1
+                if node is not None and k < n and re.fullmatch(r"[\u3040-\u309f]{2,6}", lines[k].text):
+                    node.title += lines[k].text
+                    lines[k].kind, lines[k].note = "heading", "end of the heading's title"
+                    consumed = k + 1
+                j = consumed
                 misses = 0
                 continue
             kind = voc.column_kind(t)
@@ -706,81 +727,113 @@ class TableReader:
                 # A new header run: the driver reads it afresh.
                 break
             if kind == "name" and len(remove_spaces(t)) <= 12 and ("名" in t or voc.role_of(t) is None):
-                flush()
                 c.kind, c.note = "label", "name label"
                 label_name = remove_spaces(t).endswith("名")
                 j += 1
                 continue
             if kind in ("target", "baseline", "actual") and len(remove_spaces(t)) <= 16 and not is_value(t):
-                # A value label inside the stream: ``令和5年度目標値`` (its value before or after it).
                 p = _period(t)
-                if kind == "target" and p is not None:
-                    pending_target_period = p
-                    nxt = self.next_text(j)
-                    if nxt is not None and is_value(lines[nxt].text) and names:
-                        vals.append(lines[nxt])
+                nxt = self.next_text(j)
+                nt = lines[nxt].text if nxt is not None else ""
+                if p is None and nxt is not None and re.fullmatch(r"[(（].*[)）]", nt) and find_periods(nt):
+                    # ``目標値`` / ``(2019(H31)年)``: the column's year on the next line.
+                    p = _period(nt)
+                    lines[nxt].kind, lines[nxt].note = "header", "year of the header cell above"
+                    self._set_period(header, kind, p)
+                    c.kind, c.note = "header", "header cell"
+                    gap = True
+                    j = nxt + 1
+                    continue
+                if p is not None:
+                    # ``令和5年度目標値`` (its value before or after it).
+                    self._set_period(header, kind, p)
+                    e = current()
+                    if nxt is not None and is_value(nt) and e is not None:
+                        e.values.append(lines[nxt])
                         lines[nxt].kind = "value"
                         j = nxt + 1
                     else:
                         j += 1
-                    c.kind, c.note = "label", "target label"
+                    c.kind, c.note = "label", f"{kind} label with its year"
                     continue
-                if names and kind in ("target", "actual") and p is None:
-                    j = self.year_grid_row(j, kind, names[-1] if names else None)
+                prev = lines[j - 1].text if j else ""
+                if (
+                    current() is not None
+                    and kind in ("target", "actual")
+                    and (is_year_label(prev) or prev == "年度")
+                ):
+                    j = self.year_grid_row(j, kind, current())
                     continue
                 c.kind, c.note = "header", "header cell"
+                gap = True
                 j += 1
                 continue
             if kind in ("note", "code") and len(remove_spaces(t)) <= 16:
-                flush()
                 c.kind, c.note = "label", "note label"
-                # A definition or note label: the following cell(s) until the next label.
                 nxt = self.next_text(j)
-                if nxt is not None and self.last is not None and not lines[nxt].is_row:
-                    self._note_label = remove_spaces(t)
-                    if voc.column_kind(lines[nxt].text) is None:
-                        self.add_note(lines[nxt].text, lines[nxt])
-                        lines[nxt].kind = "note"
-                        j = nxt + 1
-                        continue
+                e = current()
+                if (
+                    nxt is not None
+                    and e is not None
+                    and not lines[nxt].is_row
+                    and voc.column_kind(lines[nxt].text) is None
+                ):
+                    label = remove_spaces(t)
+                    note = re.sub(r"\s+", "", lines[nxt].text)
+                    if label in voc.definition_labels or label.endswith("説明") and e.definition is None:
+                        e.definition = note
+                    else:
+                        e.notes.append(note)
+                    lines[nxt].kind = "note"
+                    j = nxt + 1
+                    continue
                 j += 1
                 continue
-            if t in ("年度",) or (is_year_label(t) and not names and not vals):
+            if t == "年度" or (is_year_label(t) and not entries):
                 c.kind = "header"
                 j += 1
                 continue
-            arrow = arrow_values(t)
-            if arrow or is_value(t) or is_unit(t) or is_year_label(t) or is_text_value(t):
-                if names:
-                    vals.append(c)
+            if arrow_values(t) or is_value(t) or is_unit(t) or is_year_label(t) or is_text_value(t):
+                e = current()
+                if e is not None:
+                    if not e.values:
+                        e.adjacent = not gap
+                    e.values.append(c)
                     c.kind = "value"
-                    misses = 0
                 else:
-                    c.kind, c.note = "value", "value without a name"
-                    misses += 1
-                j += 1
-                continue
-            if label_name or (looks_like_name(t) and not is_prose(t)):
-                if vals:
-                    flush()
-                names.append(c)
-                c.kind = "name"
-                label_name = False
+                    loose.append(c)
+                    c.kind, c.note = "value", "value before any name"
                 misses = 0
                 j += 1
                 continue
-            if is_prose(t) and (names or vals):
-                flush()
+            if label_name or (looks_like_name(t) and not is_prose(t)):
+                entries.append(_Entry(c, self.outline.node()))
+                c.kind = "name"
+                label_name = False
+                gap = False
+                misses = 0
+                j += 1
+                continue
             c.kind = "prose" if is_prose(t) else "text"
             misses += 1
             if misses >= 3 and is_prose(t):
                 break
             j += 1
-        flush()
+        self.resolve(entries, loose, header)
         return j
 
-    def year_grid_row(self, j: int, kind: str, name_line: Line | None) -> int:
-        """``目標値 17 20 …`` / ``実績値 16 16 …`` after a ``年度 24年度 …`` row."""
+    @staticmethod
+    def _set_period(header: Header, kind: str, p: Period | None) -> None:
+        cols = [c for c in header.columns if c.kind == kind]
+        if cols:
+            if cols[-1].period is None:
+                cols[-1].period = p
+        else:
+            header.columns.append(Column(kind, "", p))
+
+    def year_grid_row(self, j: int, kind: str, entry: _Entry | None) -> int:
+        """``目標値 17 20 …`` / ``実績値 16 16 …`` after a ``年度 24年度 …`` row:
+        milestones and actuals of the current entry, right-aligned to the years."""
         lines = self.lines
         label = lines[j]
         label.kind, label.note = "label", f"year grid: {kind}"
@@ -796,39 +849,83 @@ class TableReader:
             vals.append(lines[k].text)
             lines[k].kind = "value"
             k += 1
-        if self.last is not None and vals:
+        if entry is not None and vals:
             cells = [
                 Cell(v, years[len(years) - len(vals) + x] if len(years) >= len(vals) else None)
                 for x, v in enumerate(vals)
             ]
-            s = self.last.series[0]
-            from .build import read_value_cell
-
-            out = [
-                read_value_cell(c.text, c.header, SourceRef(self.doc, label.no), self.warnings) for c in cells
-            ]
             if kind == "target":
-                s.milestones = out
+                entry.milestones = cells
             else:
-                s.actuals = out
+                entry.actuals = cells
                 if len(years) != len(vals):
-                    self.last.notes.append(
-                        f"実績値 {len(vals)} 件を年度見出し {len(years)} 列の右端に揃えて読みました"
+                    entry.notes.append(
+                        f"実績値 {len(vals)} 件を年度見出し {len(years)} 列の右端に揃えて読みました (要確認)"
                     )
         return k
 
-    def flush_records(
-        self,
-        names: list[Line],
-        vals: list[Line],
-        vcols: list[Column],
-        has_unit_col: bool,
-        header: Header,
-        target_period: Period | None,
-    ) -> None:
-        """Records for the names of a stream and the values that followed them."""
-        texts = [v.text for v in vals]
-        # Expand ``a→b`` cells; attach lone units to the number before them.
+    def resolve(self, entries: list[_Entry], loose: list[Line], header: Header) -> None:
+        """Records from a region's entries (see the module docstring):
+
+        * k names in a row then k × m values: column by column;
+        * a name followed by one value group (the header's value columns, or
+          ``baseline (with its year) → target`` where the header names only a
+          target) takes it; uncertain when a header stood between them;
+        * groups beyond the first after a name, and values before any name,
+          go in order to the names that got none (uncertain);
+        * a name left without values is kept only if it ends like an
+          indicator name, with null values and a warning.
+        """
+        has_unit_col = any(c.kind == "unit" for c in header.columns)
+        cols = [c for c in header.columns if c.kind in _VALUE_KINDS]
+        orphan_names: list[_Entry] = []
+        orphan_groups: list[tuple[list[str], list[str]]] = []
+        if loose:
+            items, units = self._items([v.text for v in loose], has_unit_col)
+            orphan_groups += [(g, units) for g in self._groups(items, header, cols)]
+        i = 0
+        while i < len(entries):
+            # Column-major run: names without values, then one with k × m values.
+            k = 1
+            while i + k - 1 < len(entries) - 1 and not entries[i + k - 1].values:
+                k += 1
+            last = entries[i + k - 1]
+            if k > 1 and last.values:
+                items, units = self._items([v.text for v in last.values], has_unit_col)
+                m = max(1, len(cols))
+                if len(items) == k * m and (not units or len(units) == k):
+                    for x in range(k):
+                        row = [items[c * k + x] for c in range(m)]
+                        self._emit_entry(
+                            entries[i + x], row, units[x] if units else None, header, cols, uncertain=False
+                        )
+                    i += k
+                    continue
+            e = entries[i]
+            i += 1
+            items, units = self._items([v.text for v in e.values], has_unit_col)
+            groups = self._groups(items, header, cols)
+            if not groups:
+                orphan_names.append(e)
+                continue
+            self._emit_entry(
+                e, groups[0], units[0] if units else None, header, cols, uncertain=not e.adjacent
+            )
+            orphan_groups += [(g, units[1:2]) for g in groups[1:]]
+        for e, (g, units) in zip(orphan_names, orphan_groups, strict=False):
+            self._emit_entry(e, g, units[0] if units else None, header, cols, uncertain=True)
+            e.note_order = True
+        for e in orphan_names[len(orphan_groups) :]:
+            if e.values or e.actuals or e.milestones:
+                self._emit_entry(e, [], None, header, cols, uncertain=True)
+            else:
+                self._valueless(e.line, header, name=e.name, node=e.node)
+        for g, _ in orphan_groups[len(orphan_names) :]:
+            self.warn(entries[-1].line.no if entries else 0, f"指標名と対応づけられない値: {' / '.join(g)}")
+
+    @staticmethod
+    def _items(texts: list[str], has_unit_col: bool) -> tuple[list[str], list[str]]:
+        """Value texts with ``a→b`` split and lone units attached to the number before them."""
         items: list[str] = []
         units: list[str] = []
         for t in texts:
@@ -836,98 +933,102 @@ class TableReader:
             if arrow:
                 items += list(arrow)
             elif is_unit(t):
-                if has_unit_col:
+                if has_unit_col or not items:
                     units.append(t)
-                elif items:
-                    items[-1] = f"{items[-1]} {t}"
                 else:
-                    units.append(t)
+                    items[-1] = f"{items[-1]} {t}"
             elif is_year_label(t) and items:
                 items[-1] = f"{items[-1]}({t})"
             else:
                 items.append(t)
-        kinds = [c.kind for c in vcols if c.kind != "forecast"]
-        ncols = max(1, len(kinds))
-        k = len(names)
-        if k > 1 and items and len(items) == k * ncols and (not units or len(units) == k):
-            # Column by column: k names, then each column's k values.
-            for x, nm in enumerate(names):
-                row = [items[c * k + x] for c in range(ncols)]
-                rec = self._record(nm, row, vcols, units[x] if units else None, header, target_period)
-                self.emit(rec)
-            return
-        if k > 1 and not items:
-            for nm in names:
-                self._valueless(nm, header)
-            return
-        if k > 1:
-            for nm in names[:-1]:
-                self._valueless(nm, header)
-            names = names[-1:]
-        rec = self._record(names[0], items, vcols, units[0] if units else None, header, target_period)
+        return items, units
+
+    def _groups(self, items: list[str], header: Header, cols: list[Column]) -> list[list[str]]:
+        """Split a run of values into one group per indicator."""
         if not items:
-            self._valueless(names[0], header)
-            return
-        self.emit(rec)
+            return []
+        if any(c.kind == "baseline" for c in cols) and len(cols) >= 2:
+            m = len(cols)
+            return [items[x : x + m] for x in range(0, len(items), m)]
+        target_year = next((c.period.year for c in cols if c.kind == "target" and c.period), None)
+        groups: list[list[str]] = []
+        cur: list[str] = []
+        for it in items:
+            ps = find_periods(it)
+            base_like = is_status_word(it) or (ps and (target_year is None or ps[-1].year < target_year))
+            if base_like and not cur:
+                cur = [it]
+                continue
+            cur.append(it)
+            groups.append(cur)
+            cur = []
+        if cur:
+            groups.append(cur)
+        return groups
 
-    def _valueless(self, nm: Line, header: Header) -> None:
-        """A name printed in a KPI region whose values cannot be placed: kept,
-        values null, uncertain, with a warning (never a guessed value)."""
-        if not has_name_ending(nm.text):
-            nm.kind, nm.note = "text", "not a name (no indicator ending, no values)"
-            return
-        rec = Record(name=nm.text, line=nm.no, role=self.current_role(), uncertain=True)
-        rec.baseline = Cell("") if any(c.kind == "baseline" for c in header.columns) else None
-        rec.targets = [Cell("", c.period) for c in header.columns if c.kind == "target"]
-        self.emit(rec)
-        self.warn(nm.no, f"指標名「{nm.text}」の値が読めません (値は空のまま)")
-
-    def _record(
+    def _emit_entry(
         self,
-        nm: Line,
-        items: list[str],
-        vcols: list[Column],
+        e: _Entry,
+        group: list[str],
         unit: str | None,
         header: Header,
-        target_period: Period | None,
-    ) -> Record:
-        rec = Record(name=nm.text, line=nm.no, role=self.current_role(), unit=unit)
+        cols: list[Column],
+        *,
+        uncertain: bool,
+    ) -> None:
+        rec = Record(name=e.name or e.line.text, line=e.line.no, role=self.current_role(), unit=unit)
         rec.cumulative = header.cumulative or self.role_cumulative
-        cols = [c for c in vcols if c.kind != "forecast"]
         has_base = any(c.kind == "baseline" for c in cols)
         targets = [c for c in cols if c.kind == "target"]
-        if not has_base:
-            rec.baseline = None
-        its = list(items)
-        if has_base and len(its) == 1 and targets and len(cols) >= 2:
-            # One value for a baseline and a target column: a target when no year says otherwise.
-            its = ["", its[0]] if not find_periods(its[0]) else its
-        if not has_base and len(its) >= 2 and not targets:
-            pass
-        if not has_base and len(its) == 2 and len(targets) == 1:
-            # ``1.39(H24)→1.52(H31)`` under a target-only label: baseline → target.
+        its = list(group)
+        if has_base and len(its) == 1 and targets:
+            # One value for a baseline and a target column: the target unless its year says baseline.
+            its = [its[0], ""] if find_periods(its[0]) else ["", its[0]]
+        if not has_base and len(its) == 2 and targets:
             rec.baseline = Cell(its[0])
             its = its[1:]
         x = 0
         for c in cols:
-            if x >= len(its):
-                if c.kind == "target":
-                    rec.targets.append(Cell("", c.period or target_period))
-                continue
-            text = its[x]
+            text = its[x] if x < len(its) else ""
             x += 1
             if c.kind == "baseline":
                 rec.baseline = Cell(text, c.period)
             elif c.kind == "target":
-                rec.targets.append(Cell(text, c.period or target_period or self.role_period))
-            elif c.kind == "actual":
+                rec.targets.append(Cell(text, c.period or self.role_period))
+            elif c.kind == "actual" and text:
                 rec.actuals.append(Cell(text, c.period))
-        if not targets and target_period is not None:
-            rec.targets.append(Cell(its[x] if x < len(its) else "", target_period))
+        if not targets and not has_base and its:
+            rec.targets.append(Cell(its[0], self.role_period))
         if x < len(its):
             rec.notes.append("読み残した値: " + " / ".join(its[x:]))
-        rec.raw = " ".join([nm.text, *items])
-        return rec
+        rec.actuals += e.actuals
+        rec.milestones = e.milestones
+        rec.notes += e.notes
+        rec.definition = e.definition
+        rec.uncertain = uncertain
+        rec.raw = " ".join([rec.name, *group])
+        if e.note_order or uncertain:
+            rec.notes.append("値は印字の順から対応づけました (要確認)")
+        ind = build(rec, self.doc, self.warnings)
+        if rec.uncertain:
+            self.warn(rec.line, f"不確かな行: {ind.name} (値の位置から推定しました)")
+        self.indicators.append((e.node, ind))
+        self._since_table = True
+        self.last = ind
+
+    def _valueless(self, nm: Line, header: Header, *, name: str = "", node: Node | None = None) -> None:
+        """A name printed in a KPI region whose values cannot be placed: kept,
+        values null, uncertain, with a warning (never a guessed value)."""
+        text = name or nm.text
+        if not has_name_ending(text):
+            nm.kind, nm.note = "text", "not a name (no indicator ending, no values)"
+            return
+        rec = Record(name=text, line=nm.no, role=self.current_role(), uncertain=True)
+        rec.baseline = Cell("") if any(c.kind == "baseline" for c in header.columns) else None
+        rec.targets = [Cell("", c.period) for c in header.columns if c.kind == "target"]
+        ind = build(rec, self.doc, self.warnings)
+        self.indicators.append((node if node is not None else self.outline.node(), ind))
+        self.warn(nm.no, f"指標名「{text}」の値が読めません (値は空のまま)")
 
 
 def _grouped(text: str) -> bool:
