@@ -25,7 +25,7 @@ _VALUE = re.compile(
     rf"^(?:{_NUM}\s*(?:{_UNIT_ALT}|トン\s*CO\s*2)?|[^\d\s()（）%]{{1,10}}?\s*{_NUM}\s*(?:{_UNIT_ALT}|トン\s*CO\s*2))"
     rf"{_BRACKET}?{_BOUND}?{_BRACKET}?\s*(?:\(※\))?$"
 )
-_GROUPS = re.compile(rf"^(?:[^\d\s()（）%]{{1,10}}\s*{_NUM}\s*(?:{_UNIT_ALT})?{_BRACKET}?\s*){{2,}}$")
+_GROUPS = re.compile(rf"^(?:[^\d\s()（）%]{{1,10}}\s*{_NUM}\s*(?:{_UNIT_ALT}){_BRACKET}?\s*){{2,}}$")
 _YEAR_LABEL = re.compile(
     rf"^(?:{_ERA_YEAR}|(?:19|20)\d\d|\d{{1,2}})\s*(?:[~〜～-]\s*(?:{_ERA_YEAR}|(?:19|20)?\d\d))?\s*(?:年度|年)?\s*(?:平均値?|末|累計)?$"
 )
@@ -62,7 +62,7 @@ def is_value(text: str) -> bool:
         return True
     if re.fullmatch(r"\S{0,8}なし", t):
         return True
-    if _VALUE.match(t) and not _YEAR_LABEL.match(t):
+    if _VALUE.match(t) and not is_year_label(t):
         return True
     return bool(_GROUPS.match(t))
 

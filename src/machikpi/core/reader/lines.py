@@ -32,9 +32,7 @@ from ..text import nfkc
 
 _CJK = r"[\u3040-\u30ff\u3400-\u9fff々〆ヵヶ]"
 _SPACED = re.compile(rf"(?<!\S){_CJK}(?: {_CJK}){{2,}}(?!\S)")
-_PAGE_NUMBER = re.compile(
-    r"^(?:[-‐ー―—–]\s*\d{1,4}\s*[-‐ー―—–]|\d{1,4}\s*/\s*\d{1,4}|-?\s*\d{1,3}\s*-?|p\.?\s*\d{1,4})$"
-)
+_PAGE_NUMBER = re.compile(r"^(?:[-‐ー―—–]\s*\d{1,4}\s*[-‐ー―—–]|\d{1,4}\s*/\s*\d{1,4}|[pP]\.\s*\d{1,4})$")
 _LEADER = re.compile(r"(?:・{3,}|\.{4,}|…{2,}|•{3,}|‥{2,})\s*\d{0,4}\s*$")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _BOLD = re.compile(r"\*\*")

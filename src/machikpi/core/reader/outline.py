@@ -60,7 +60,9 @@ _CIRCLED_H = re.compile(rf"^(?P<num>[{_CIRCLED}])\s*(?P<title>\S.*)$")
 _ROMAN_H = re.compile(rf"^(?P<num>[{_ROMAN_CH}]|[IVX]{{1,5}})(?:\s+|[.．、]\s*)(?P<title>\S.*)$")
 _DOT = re.compile(r"^(?P<num>[0-9０-９]{1,2})\s*[.．](?![0-9０-９])\s*(?P<title>\S.*)$")
 _COMPOUND = re.compile(r"^(?P<num>[0-9０-９]{1,2}\s*[-‐－]\s*[0-9０-９]{1,2})\s+(?P<title>\S.*)$")
-_ARABIC = re.compile(r"^(?P<num>[0-9０-９]{1,2})\s+(?P<title>[^\s\d].*)$")
+_ARABIC = re.compile(
+    r"^(?P<num>[0-9０-９]{1,2})\s+(?P<title>(?:\d{1,2}(?=[^\d\s,.%]))?[^\s\d\u3040-\u309f、。].{0,40})$"
+)
 
 #: Titles that name a section of the document, not a plan node.
 SECTION_WORDS = (

@@ -602,7 +602,12 @@ class TableReader:
                 k += 1
                 continue
             break
-        header = read_header([c.text for c in header_cells], start.no) if header_cells else None
+        header = None
+        if header_cells:
+            texts = [c.text for c in header_cells]
+            # In a stream the names stand as cells of their own: a header without a
+            # name column implies one in front.
+            header = read_header(texts, start.no) or read_header(["", *texts], start.no)
         if header is not None:
             header.pipe_cells = pipe
             for c in header_cells:
