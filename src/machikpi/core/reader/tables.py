@@ -164,6 +164,7 @@ class TableReader:
     last: Indicator | None = None
     note_mode: bool = False
     orphan_nodes: list[Node] = field(default_factory=list)
+    _carry: list[_Entry] = field(default_factory=list)
 
     # ---------------------------------------------------------------- helpers
     def warn(self, line: int, message: str) -> None:
@@ -184,10 +185,15 @@ class TableReader:
 
     # ---------------------------------------------------------------- driver
     def run(self) -> None:
+        """Read every line; names still waiting for values at the end are kept valueless."""
         i = 0
         n = len(self.lines)
         while i < n:
             i = self.step(i)
+        for e in self._carry:
+            if self.header is not None:
+                self._valueless(e.line, self.header, name=e.name, node=e.node)
+        self._carry = []
 
     def step(self, i: int) -> int:
         ln = self.lines[i]
@@ -539,7 +545,7 @@ class TableReader:
         cap = self.lines[b]
         t = cap.text
         if (
-            cap.kind in ("text", "cell")
+            (cap.kind in ("text", "cell") or (cap.kind == "name" and any(e.line is cap for e in self._carry)))
             and not cap.is_row
             and 2 <= len(t) <= 30
             and not is_prose(t)
@@ -550,6 +556,7 @@ class TableReader:
             from .outline import Numbering
 
             self.outline.heading(Numbering("caption", "", "", t), t, cap.no)
+            self._carry = [e for e in self._carry if e.line is not cap]
             cap.kind, cap.note = "heading", "table caption, taken as the node of the table"
 
     # ---------------------------------------------------------------- cell streams
@@ -770,6 +777,13 @@ class TableReader:
                     j = self.year_grid_row(j, kind, current())
                     continue
                 c.kind, c.note = "header", "header cell"
+                if not any(col.kind == kind for col in header.columns):
+                    header.columns.append(Column(kind, t, None))
+                gap = True
+                j += 1
+                continue
+            if kind in ("year", "verdict") and len(remove_spaces(t)) <= 16:
+                c.kind, c.note = "header", "header cell"
                 gap = True
                 j += 1
                 continue
@@ -794,7 +808,7 @@ class TableReader:
                     continue
                 j += 1
                 continue
-            if t == "年度" or (is_year_label(t) and not entries):
+            if t == "年度" or (is_year_label(t) and not entries and not loose):
                 c.kind = "header"
                 j += 1
                 continue
@@ -811,12 +825,34 @@ class TableReader:
                 misses = 0
                 j += 1
                 continue
+            if (
+                t.count("(") > t.count(")")
+                and j + 1 < n
+                and lines[j + 1].text.count(")") > lines[j + 1].text.count("(")
+            ):
+                # ``集落幹線道路(市道稲荷下三谷`` / ``線)の舗装改良率``: a name wrapped inside its bracket.
+                whole = t + lines[j + 1].text
+                entries.append(_Entry(c, self.outline.node(), name=whole))
+                c.kind, c.note = "name", "name wrapped inside a bracket, joined with the next line"
+                lines[j + 1].kind, lines[j + 1].note = "name", "end of the name above"
+                label_name = False
+                gap = False
+                j += 2
+                continue
             if label_name or (looks_like_name(t) and not is_prose(t)):
                 entries.append(_Entry(c, self.outline.node()))
                 c.kind = "name"
                 label_name = False
                 gap = False
                 misses = 0
+                j += 1
+                continue
+            nxt = self.next_text(j)
+            if len(t) <= 10 and not is_prose(t) and nxt is not None and is_value(lines[nxt].text):
+                # A group label on the line before its value (``満野→双海`` / ``20分``).
+                e = current()
+                (e.values if e is not None else loose).append(c)
+                c.kind, c.note = "value", "group label of the value below"
                 j += 1
                 continue
             c.kind = "prose" if is_prose(t) else "text"
@@ -885,9 +921,17 @@ class TableReader:
         cols = [c for c in header.columns if c.kind in _VALUE_KINDS]
         orphan_names: list[_Entry] = []
         orphan_groups: list[tuple[list[str], list[str]]] = []
+        carried, self._carry = self._carry, []
         if loose:
             items, units = self._items([v.text for v in loose], has_unit_col)
-            orphan_groups += [(g, units) for g in self._groups(items, header, cols)]
+            groups = [(g, units) for g in self._groups(items, header, cols)]
+            # Names printed in a header block before a header repeated above the values.
+            for e, (g, u) in zip(carried, groups, strict=False):
+                self._emit_entry(e, g, u[0] if u else None, header, cols, uncertain=True)
+            orphan_groups += groups[len(carried) :]
+            carried = carried[len(groups) :]
+        for e in carried:
+            self._valueless(e.line, header, name=e.name, node=e.node)
         i = 0
         while i < len(entries):
             # Column-major run: names without values, then one with k × m values.
@@ -920,7 +964,18 @@ class TableReader:
         for e, (g, units) in zip(orphan_names, orphan_groups, strict=False):
             self._emit_entry(e, g, units[0] if units else None, header, cols, uncertain=True)
             e.note_order = True
-        for e in orphan_names[len(orphan_groups) :]:
+        left = orphan_names[len(orphan_groups) :]
+        if (
+            left
+            and not orphan_groups
+            and all(not e.values for e in left)
+            and left[-1] is (entries[-1] if entries else None)
+        ):
+            # The region ends on names without values: their values may follow a
+            # header printed again (an evaluation sheet's header block).
+            self._carry = [e for e in left if not (e.actuals or e.milestones)]
+            left = [e for e in left if e.actuals or e.milestones]
+        for e in left:
             if e.values or e.actuals or e.milestones:
                 self._emit_entry(e, [], None, header, cols, uncertain=True)
             else:
@@ -933,7 +988,20 @@ class TableReader:
         """Value texts with ``a→b`` split and lone units attached to the number before them."""
         items: list[str] = []
         units: list[str] = []
+        label = ""
         for t in texts:
+            if (
+                not is_value(t)
+                and not is_unit(t)
+                and not is_year_label(t)
+                and len(t) <= 10
+                and not arrow_values(t)
+            ):
+                # ``満野→双海`` / ``20分``: a group label on the line before its value.
+                label = t
+                continue
+            if label and is_value(t):
+                t, label = f"{label} {t}", ""
             arrow = arrow_values(t)
             if arrow:
                 items += list(arrow)
@@ -943,7 +1011,12 @@ class TableReader:
                 else:
                     items[-1] = f"{items[-1]} {t}"
             elif is_year_label(t) and items:
-                items[-1] = f"{items[-1]}({t})"
+                # The year of the value(s) before it: every labelled part of one cell.
+                k = len(items) - 1
+                while k > 0 and _labelled(items[k]) and _labelled(items[k - 1]) and "(" not in items[k - 1]:
+                    k -= 1
+                for x in range(k, len(items)):
+                    items[x] = f"{items[x]}({t})"
             else:
                 items.append(t)
         return items, units
@@ -1034,6 +1107,11 @@ class TableReader:
         ind = build(rec, self.doc, self.warnings)
         self.indicators.append((node if node is not None else self.outline.node(), ind))
         self.warn(nm.no, f"指標名「{text}」の値が読めません (値は空のまま)")
+
+
+def _labelled(text: str) -> bool:
+    """``満野→双海 20分``: a value with a group label in front."""
+    return bool(re.match(r"^[^\d\s]{1,10}\s+\d", text.strip()))
 
 
 def _grouped(text: str) -> bool:
