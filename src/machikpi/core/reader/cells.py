@@ -106,7 +106,7 @@ def looks_like_name(text: str) -> bool:
         return False
     if re.fullmatch(r"[\d\s.,%()（）・\-–—―→※*]+", t):
         return False
-    if re.match(r"^(?:指標|KPI)\s*[0-9①-⑳]", t) or ("→" in t and len(t) <= 12):
+    if re.match(r"^(?:指標|KPI)\s*[0-9①-⑳]", t) or ("→" in t and len(t) <= 12) or t.startswith(("「", "『")):
         return False
     return bool(re.search(r"[\u3040-\u30ff\u3400-\u9fffA-Za-z]", t))
 

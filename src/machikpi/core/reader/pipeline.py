@@ -98,5 +98,6 @@ def read(source: SourceText) -> Reading:
                 plan.nodes.insert(0, orphan)
             node = orphan
         node.indicators.append(ind)
+    plan.links = list(tables.links.values())
     plan.warnings = [*outline.warnings, *tables.warnings]
     return Reading(source, lines, plan, tables.indicators)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import ExtractWarning, Indicator, Node, Role, SourceRef
+from ..model import ExtractWarning, Indicator, Node, PlanLink, Role, SourceRef
 from ..periods import Period, find_periods
 from ..text import join_wrapped, match_key, remove_spaces
 from .build import Cell, Record, build, join_name
@@ -51,6 +51,7 @@ from .vocabulary import vocabulary
 _VALUE_KINDS = ("baseline", "target", "actual", "year")
 _BLOCK_MARK = re.compile(r"^[◆■□●○◇◎▼▽▲△★☆【〔<＜≪《]+")
 _FOOTNOTE = re.compile(r"^(?:\[?※\]?\d*|[*＊]\d*|注\d*[:：]|[:：]|\(注\)|\d[:：])")
+_CODE_LINE = re.compile(r"^(\d{1,2})\s*[-‐－]\s*(\d{1,2})\s+(\S.*)$")
 _SATISFACTION = re.compile(r"^(?P<label>\S*満足度)\s+(?P<name>.+?)\s+(?P<value>\d+(?:\.\d+)?\s*%)$")
 
 
@@ -72,6 +73,8 @@ class Header:
     line: int
     cumulative: bool = False
     pipe_cells: bool = False
+    #: Made from a block label alone (no header cells were printed).
+    implicit: bool = False
 
     @property
     def value_columns(self) -> list[int]:
@@ -165,6 +168,7 @@ class TableReader:
     note_mode: bool = False
     orphan_nodes: list[Node] = field(default_factory=list)
     _carry: list[_Entry] = field(default_factory=list)
+    links: dict[int, PlanLink] = field(default_factory=dict)
 
     # ---------------------------------------------------------------- helpers
     def warn(self, line: int, message: str) -> None:
@@ -254,6 +258,9 @@ class TableReader:
                 if len(t2) > 60:
                     break
                 parts.append(t2)
+        # A list of the codes of other nodes (政策連携プラン → 施策大項目).
+        if remove_spaces(text) in voc.link_labels:
+            return self.link_list(i)
         # Headings.
         num = read_numbering(ln.raw if ln.repairs == [] else ln.text)
         if num is not None and not is_value(text) and not looks_like_unit_value(text):
@@ -386,6 +393,64 @@ class TableReader:
                 self.indicators[k] = (first, ind)
         cand.kind, cand.note = "heading", f"heading {num.level}1 recovered: {num.level}2 follows"
         self.warn(cand.no, f"見出し「{num.level}1 {cand.text}」を補いました ({num.level}2 が続くため)")
+
+    def link_list(self, i: int) -> int:
+        """``施策大項目`` then ``2-1 確かな学力…`` lines: the current node serves
+        those nodes of the plan (a 政策連携プラン). The links go to
+        :attr:`links`, keyed by the node; a title wrapped onto a short next
+        line is joined."""
+        lines = self.lines
+        label = lines[i]
+        node = self.outline.node()
+        j = i + 1
+        found: list[tuple[str, str]] = []
+        while j < len(lines):
+            c = lines[j]
+            if c.kind == "blank":
+                j += 1
+                continue
+            m = _CODE_LINE.match(c.text)
+            if not m or c.is_row:
+                break
+            code = f"{int(m.group(1))}-{int(m.group(2))}"
+            title = m.group(3).strip()
+            c.kind, c.note = "link", f"link to {code}"
+            k = j + 1
+            if k < len(lines) and lines[k].kind == "cell" and not _CODE_LINE.match(lines[k].text):
+                cont = lines[k].text
+                if (
+                    len(cont) <= 20
+                    and not is_prose(cont)
+                    and read_numbering(lines[k].raw) is None
+                    and not cont.startswith(("▶", "■", "●"))
+                ):
+                    title += cont
+                    lines[k].kind, lines[k].note = "link", "end of the link's title"
+                    k += 1
+            found.append((code, join_wrapped(title)))
+            j = k
+        if not found:
+            label.kind = "text"
+            return i + 1
+        label.kind, label.note = "label", "list of linked nodes"
+        if node is None:
+            self.warn(label.no, "施策大項目の一覧がどの計画の見出しの下にもありません")
+            return j
+        link = self.links.get(id(node))
+        if link is None:
+            link = PlanLink(
+                node.code,
+                re.sub(r"[~～].*?[~～]\s*$", "", node.title).strip() or node.title,
+                [],
+                [],
+                node.source,
+            )
+            self.links[id(node)] = link
+        for code, title in found:
+            if code not in link.target_codes:
+                link.target_codes.append(code)
+                link.target_titles.append(title)
+        return j
 
     # ---------------------------------------------------------------- row tables
     def row_table(self, i: int) -> int:
@@ -627,6 +692,7 @@ class TableReader:
                 [Column("name", "", None), Column("target", start.text, self.role_period)], start.no
             )
             header.cumulative = self.role_cumulative
+            header.implicit = not remove_spaces(start.text).endswith("名")
             self.header = header
             j = i + 1 if role else i
         else:
@@ -694,7 +760,7 @@ class TableReader:
             if c.kind == "blank" or c.kind == "furniture":
                 j += 1
                 continue
-            if c.is_row:
+            if c.is_row or remove_spaces(t) in voc.link_labels:
                 break
             num = read_numbering(c.raw if not c.repairs else c.text)
             if num is not None and not is_value(t) and not looks_like_unit_value(t):
@@ -777,6 +843,7 @@ class TableReader:
                     j = self.year_grid_row(j, kind, current())
                     continue
                 c.kind, c.note = "header", "header cell"
+                header.implicit = False
                 if not any(col.kind == kind for col in header.columns):
                     header.columns.append(Column(kind, t, None))
                 gap = True
@@ -865,6 +932,7 @@ class TableReader:
 
     @staticmethod
     def _set_period(header: Header, kind: str, p: Period | None) -> None:
+        header.implicit = False
         cols = [c for c in header.columns if c.kind == kind]
         if cols:
             if cols[-1].period is None:
@@ -919,9 +987,20 @@ class TableReader:
         """
         has_unit_col = any(c.kind == "unit" for c in header.columns)
         cols = [c for c in header.columns if c.kind in _VALUE_KINDS]
+        if header.implicit and not loose and not any(e.values or e.actuals or e.milestones for e in entries):
+            # A label followed by names and no value at all (names quoted in prose): no table.
+            for e in entries:
+                e.line.kind, e.line.note = "text", "no value follows: not a table"
+            return
+        if header.implicit:
+            # No header cells were printed: values can only be read next to their names.
+            loose = []
+            for e in entries:
+                if not e.adjacent:
+                    e.values = []
         orphan_names: list[_Entry] = []
         orphan_groups: list[tuple[list[str], list[str]]] = []
-        carried, self._carry = self._carry, []
+        carried, self._carry = (self._carry, []) if not header.implicit else ([], self._carry)
         if loose:
             items, units = self._items([v.text for v in loose], has_unit_col)
             groups = [(g, units) for g in self._groups(items, header, cols)]

@@ -45,6 +45,7 @@ class Vocabulary:
     node_labels: tuple[str, ...]
     extra_units: tuple[str, ...]
     name_endings: tuple[str, ...]
+    link_labels: tuple[str, ...]
 
     def column_kind(self, cell: str) -> str | None:
         """The column kind a header cell names (``"baseline"`` for ``現状値 (令和元年度)``),
@@ -94,4 +95,5 @@ def vocabulary() -> Vocabulary:
         node_labels=tuple(data["node_labels"]["levels"]),
         extra_units=tuple(data["units"]["extra"]),
         name_endings=tuple(sorted(data["names"]["endings"], key=len, reverse=True)),
+        link_labels=tuple(remove_spaces(w) for w in data["links"]["labels"]),
     )
