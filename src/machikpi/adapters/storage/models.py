@@ -139,6 +139,14 @@ class Indicator(models.Model):
     cumulative = models.BooleanField(default=False)
     notes = models.JSONField(default=list)
     line = models.PositiveIntegerField(null=True, blank=True)
+    uncertain = models.BooleanField(
+        default=False,
+        help_text="read from damaged text (values placed by position): a person should check it",
+    )
+    verdicts = models.JSONField(
+        default=list,
+        help_text="verdicts an evaluation document printed: [{value, legend, raw, line}] (効果検証・事後評価)",
+    )
     position = models.PositiveIntegerField(default=0, help_text="document order within the plan")
     present = models.BooleanField(default=True, help_text="False: gone from the last import of the document")
     missing_since = models.DateTimeField(null=True, blank=True)

@@ -81,6 +81,29 @@ def _title(source: SourceText) -> str:
     return source.name
 
 
+_LEGEND_PAIR = re.compile(
+    r"(?:(?P<g1>[A-ES]|[○◎△×])\s*[:：=]\s*(?P<w1>[^\s,、:：]{1,10}))|(?:(?P<w2>[^\s,、:：A-Z]{1,10}?)(?P<g2>[A-ES])(?=[,、\s)]|$))"
+)
+
+
+def _attach_legends(lines: list[Line], indicators: list[Indicator]) -> None:
+    """A verdict legend printed anywhere in the document (``順調A,要改善B``,
+    ``A:達成 B:概ね達成``) goes to every verdict whose value it explains."""
+    verdicts = [v for ind in indicators for v in ind.verdicts]
+    if not verdicts:
+        return
+    values = {v.value for v in verdicts}
+    for ln in lines:
+        if len(ln.text) > 120:
+            continue
+        pairs = list(_LEGEND_PAIR.finditer(ln.text))
+        grades = {m.group("g1") or m.group("g2") for m in pairs}
+        if len(pairs) >= 2 and values <= grades:
+            for v in verdicts:
+                v.legend = ln.text
+            return
+
+
 def read(source: SourceText) -> Reading:
     """Run the stages on ``source``; never raises on odd text (what cannot be
     read becomes a warning)."""
@@ -99,5 +122,6 @@ def read(source: SourceText) -> Reading:
             node = orphan
         node.indicators.append(ind)
     plan.links = list(tables.links.values())
+    _attach_legends(lines, [ind for _, ind in tables.indicators])
     plan.warnings = [*outline.warnings, *tables.warnings]
     return Reading(source, lines, plan, tables.indicators)

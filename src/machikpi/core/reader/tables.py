@@ -51,6 +51,15 @@ from .vocabulary import vocabulary
 _VALUE_KINDS = ("baseline", "target", "actual", "year")
 _BLOCK_MARK = re.compile(r"^[◆■□●○◇◎▼▽▲△★☆【〔<＜≪《]+")
 _FOOTNOTE = re.compile(r"^(?:\[?※\]?\d*|[*＊]\d*|注\d*[:：]|[:：]|\(注\)|\d[:：])")
+_LIST_MARK = re.compile(r"^(?:[■□◆◇●○・•▶►]|[-*]\s)\s*")
+_ARROW_ITEM = re.compile(
+    r"^(?P<name>.+?)[\s:：]+(?P<a>[^\s→⇒➡]+(?:\s*[(（][^()（）]*[)）])?)\s*(?:→|⇒|➡|->)\s*(?P<b>\S+(?:\s*[(（][^()（）]*[)）])?)$"
+)
+_LABELLED = re.compile(
+    r"(?P<label>数値目標|成果指標|指標名|指標|基準値(?:[(（][^()（）]*[)）])?|現状値(?:[(（][^()（）]*[)）])?|"
+    r"目標値(?:[(（][^()（）]*[)）])?|実績値(?:[(（][^()（）]*[)）])?|評価区分|評価)\s*[=:：]?\s*"
+    r"(?P<value>[^\s=:：]+(?:\s*[(（][^()（）]*[)）])?)"
+)
 _CODE_LINE = re.compile(r"^(\d{1,2})\s*[-‐－]\s*(\d{1,2})\s+(\S.*)$")
 _SATISFACTION = re.compile(r"^(?P<label>\S*満足度)\s+(?P<name>.+?)\s+(?P<value>\d+(?:\.\d+)?\s*%)$")
 
@@ -258,6 +267,13 @@ class TableReader:
                 if len(t2) > 60:
                     break
                 parts.append(t2)
+        # List forms: ``名称 100件(H26)→150件(R1)``, ``名称: 基準値 → 目標値``,
+        # ``■名称 現状値 30% 目標値 50%``, ``数値目標=… 基準値=… 評価区分=A``.
+        rec = self.list_item(ln)
+        if rec is not None:
+            ind = self.emit(rec)
+            ln.kind, ln.note = "item", f"list item: indicator {ind.name}"
+            return i + 1
         # A list of the codes of other nodes (政策連携プラン → 施策大項目).
         if remove_spaces(text) in voc.link_labels:
             return self.link_list(i)
@@ -290,6 +306,11 @@ class TableReader:
                 self._since_table = False
                 return i + 1
         ln.kind = "prose" if is_prose(text) else "text"
+        node = self.outline.node()
+        if node is not None and ln.kind == "prose" and not _FOOTNOTE.match(text):
+            # The body printed for the node (方向性, 取組内容).
+            body = re.sub(r"^[-・•]\s*", "", text)
+            node.text = f"{node.text}\n{body}" if node.text else body
         self.note_mode = False
         return i + 1
 
@@ -393,6 +414,49 @@ class TableReader:
                 self.indicators[k] = (first, ind)
         cand.kind, cand.note = "heading", f"heading {num.level}1 recovered: {num.level}2 follows"
         self.warn(cand.no, f"見出し「{num.level}1 {cand.text}」を補いました ({num.level}2 が続くため)")
+
+    def list_item(self, ln: Line) -> Record | None:
+        """A one-line indicator (see :meth:`free_cell`), or ``None``."""
+        text = _LIST_MARK.sub("", ln.text).strip()
+        if len(text) > 160 or "。" in text:
+            return None
+        m = _ARROW_ITEM.match(text)
+        if m and not is_prose(m.group("name")):
+            name, a, b = m.group("name").strip(" :："), m.group("a"), m.group("b")
+            if looks_like_name(name) and is_value(a) and is_value(b):
+                rec = Record(
+                    name=name, line=ln.no, role=self.current_role(), baseline=Cell(a), targets=[Cell(b)]
+                )
+                rec.raw = ln.text
+                return rec
+        parts = list(_LABELLED.finditer(text))
+        if len(parts) < 2:
+            return None
+        voc = vocabulary()
+        name = text[: parts[0].start()].strip(" :：")
+        rec = Record(name=name, line=ln.no, role=self.current_role(), raw=ln.text)
+        seen_value = False
+        for p in parts:
+            kind = voc.column_kind(p.group("label"))
+            val = p.group("value").strip()
+            if kind == "name" and not name:
+                rec.name = val
+                role = voc.role_of(p.group("label"))
+                if role and role != "満足度":
+                    rec.role = Role(role)
+            elif kind == "baseline" and is_value(val):
+                rec.baseline, seen_value = Cell(val, _period(p.group("label"))), True
+            elif kind == "target" and is_value(val):
+                rec.targets.append(Cell(val, _period(p.group("label"))))
+                seen_value = True
+            elif kind == "actual" and is_value(val):
+                rec.actuals.append(Cell(val, _period(p.group("label"))))
+                seen_value = True
+            elif kind == "verdict":
+                rec.verdict = val
+        if not seen_value or not looks_like_name(rec.name):
+            return None
+        return rec
 
     def link_list(self, i: int) -> int:
         """``施策大項目`` then ``2-1 確かな学力…`` lines: the current node serves
