@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from machikpi.adapters.textfiles import read_source
-from machikpi.core.importers import choose_importer, comprehensive_plan
+from machikpi.core.reader import read_plan
 from machikpi.core.model import Bound, CellStatus, Indicator, Node, Plan, Role
 from machikpi.core.source import SourceText
 from machikpi.samples import SEEDS, SEEDS_DIR
@@ -20,7 +20,7 @@ SEED = "004_ce2878ebb8c6f072.txt"
 
 @pytest.fixture(scope="module")
 def seed() -> Plan:
-    return comprehensive_plan.read(read_source(SEEDS_DIR / SEED))
+    return read_plan(read_source(SEEDS_DIR / SEED))
 
 
 def _nodes(plan: Plan) -> dict[str, Node]:
@@ -34,24 +34,6 @@ def _ind(plan: Plan, name: str) -> Indicator:
 
 
 # ----------------------------------------------------------------- recognise
-
-
-def test_recognise_seed_high_others_low() -> None:
-    for path in SEEDS:
-        score = comprehensive_plan.recognise(read_source(path))
-        if path.name == SEED:
-            assert score >= 0.6
-        else:
-            assert score < 0.3, path.name
-
-
-def test_registry_picks_this_importer_for_the_seed() -> None:
-    assert choose_importer(read_source(SEEDS_DIR / SEED)) is comprehensive_plan
-
-
-def test_recognise_low_on_prose() -> None:
-    src = SourceText.from_text("x.txt", "第1章 序論\n\n本市の人口は減少しています。\n")
-    assert comprehensive_plan.recognise(src) < 0.3
 
 
 # ----------------------------------------------------------------- the seed
@@ -273,11 +255,7 @@ HAND = """\
 
 @pytest.fixture(scope="module")
 def hand() -> Plan:
-    return comprehensive_plan.read(SourceText.from_text("hand.txt", HAND))
-
-
-def test_hand_recognised() -> None:
-    assert comprehensive_plan.recognise(SourceText.from_text("hand.txt", HAND)) >= 0.6
+    return read_plan(SourceText.from_text("hand.txt", HAND))
 
 
 def test_hand_hierarchy_and_assignment(hand: Plan) -> None:
@@ -365,7 +343,7 @@ def test_more_items_than_blocks_and_heading_naming_a_later_item() -> None:
 成果指標\t現状値\t目標値
 観光客数\t10 万人 ▶▶\t12 万人
 """
-    plan = comprehensive_plan.read(SourceText.from_text("t.txt", text))
+    plan = read_plan(SourceText.from_text("t.txt", text))
     assert [(n.code, n.title, n.text) for n in plan.nodes] == [("1", "産業分野", "")]
     kids = {c.code: c for c in plan.nodes[0].children}
     assert sorted(str(k) for k in kids) == ["1-1", "1-2", "1-3"]
@@ -378,6 +356,6 @@ def test_more_items_than_blocks_and_heading_naming_a_later_item() -> None:
 
 
 def test_no_chapters_gives_a_warning_not_an_error() -> None:
-    plan = comprehensive_plan.read(SourceText.from_text("e.txt", "何もない\n"))
+    plan = read_plan(SourceText.from_text("e.txt", "何もない\n"))
     assert plan.nodes == [] and plan.links == []
     assert plan.warnings

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from machikpi.adapters.textfiles import read_source
-from machikpi.core.importers import choose_importer, strategy_blocks
+from machikpi.core.reader import read_plan
 from machikpi.core.model import CellStatus, Plan, Role, YearType
 from machikpi.core.rows import kpi_rows
 from machikpi.core.source import SourceText
@@ -26,7 +26,7 @@ OTHERS = [
 
 @pytest.fixture(scope="module")
 def seed_plan() -> Plan:
-    return strategy_blocks.read(read_source(SEEDS_DIR / SEED))
+    return read_plan(read_source(SEEDS_DIR / SEED))
 
 
 def _by_name(plan: Plan) -> dict[str, dict]:
@@ -34,25 +34,6 @@ def _by_name(plan: Plan) -> dict[str, dict]:
 
 
 # ---------------------------------------------------------------- recognise
-
-
-def test_recognises_its_seed_and_is_chosen() -> None:
-    src = read_source(SEEDS_DIR / SEED)
-    assert strategy_blocks.recognise(src) >= 0.6
-    assert choose_importer(src) is strategy_blocks
-
-
-@pytest.mark.parametrize("doc", OTHERS)
-def test_other_layouts_score_low(doc: str) -> None:
-    own = strategy_blocks.recognise(read_source(SEEDS_DIR / SEED))
-    other = strategy_blocks.recognise(read_source(SEEDS_DIR / doc))
-    assert other < 0.3
-    assert other < own
-
-
-def test_plain_kpi_tables_without_rationale_rows_score_low() -> None:
-    text = "基本目標1 しごと\n\n指標名\t現状値\t目標値\n\t令和6年度\t令和11年度\n新規就農者数\t3人\t10人\n"
-    assert strategy_blocks.recognise(SourceText.from_text("x.txt", text)) < 0.3
 
 
 # ---------------------------------------------------------------- the seed
@@ -208,11 +189,7 @@ HANDMADE = """\
 
 @pytest.fixture(scope="module")
 def hand_plan() -> Plan:
-    return strategy_blocks.read(SourceText.from_text("hand.txt", HANDMADE))
-
-
-def test_handmade_is_recognised() -> None:
-    assert strategy_blocks.recognise(SourceText.from_text("hand.txt", HANDMADE)) >= 0.6
+    return read_plan(SourceText.from_text("hand.txt", HANDMADE))
 
 
 def test_handmade_nodes(hand_plan: Plan) -> None:
@@ -280,7 +257,7 @@ def test_years_in_header_cells_and_two_target_columns() -> None:
         "目標値設定の考え方\t\n"
         "毎年 16 人の増加を見込む。\t\n"
     )
-    plan = strategy_blocks.read(SourceText.from_text("y.txt", text))
+    plan = read_plan(SourceText.from_text("y.txt", text))
     assert plan.warnings == []
     assert [(n.code, n.title) for n in plan.nodes] == [("5", "みんなで支えるまちをつくる")]
     (row,) = kpi_rows(plan)

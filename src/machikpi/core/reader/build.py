@@ -153,7 +153,16 @@ def build(record: Record, doc: str, warnings: list[ExtractWarning]) -> Indicator
             Series(group=group, baseline=baseline, targets=targets, actuals=actuals, milestones=milestones)
         )
     unit = normalise_unit(record.unit) if record.unit else next((c.unit for c in cells if c.unit), None)
+    for c in cells:
+        if c.repairs:
+            warnings.append(ExtractWarning(where, f"文字化けを修復して読みました: {c.raw!r} ({', '.join(c.repairs)})"))
+        elif unit and c.status is CellStatus.VALUE and not c.unit and record.unit is None:
+            warnings.append(ExtractWarning(where, f"セル {c.raw!r} に単位がありません ({unit} として読みました)"))
     notes = [*record.notes, *(n for c in cells for n in c.notes)]
+    for c in cells:
+        # ``※健康いせさき21(第3次)検討にあわせて設定予定``: a pending cell's explanation.
+        if c.status is CellStatus.PENDING and len(c.raw) > 6:
+            notes.append(re.sub(r"\s+", "", c.raw).lstrip("※"))
     cumulative = parts.cumulative or (record.cumulative and unit in _COUNT_UNITS)
     ind = Indicator(
         role=record.role,

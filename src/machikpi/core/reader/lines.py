@@ -100,7 +100,12 @@ def split_line(no: int, raw: str, known_fields: list[str] | None = None) -> list
             kind = "furniture" if _LEADER.search(cells[-2] if len(cells) > 1 else "") else "row"
             return [Line(no, raw, text, cells, kind, repairs, raw_cells=[c.strip() for c in raw.split("\t")])]
         raw_one = raw.replace("\t", " ")
-        return split_line(no, raw_one, known_fields) if raw_one.strip() else [Line(no, raw, "", [], "blank")]
+        if not raw_one.strip():
+            return [Line(no, raw, "", [], "blank")]
+        one = split_line(no, raw_one, known_fields)
+        for piece in one:
+            piece.raw = raw if len(one) == 1 else piece.raw
+        return one
     text = _clean(raw, repairs)
     if _SEPARATOR.match(text):
         return [Line(no, raw, text, [], "furniture")]

@@ -51,7 +51,7 @@ LEVEL_WORDS = (
     "目標",
 )
 _LEVEL = re.compile(
-    rf"^(?P<word>{'|'.join(LEVEL_WORDS)})\s*(?P<num>{_NUM})(?![0-9０-９])\s*[:：.．、]?\s*(?P<title>.*)$"
+    rf"^(?P<word>{'|'.join(LEVEL_WORDS)})\s*[(（]?(?P<num>{_NUM})[)）]?(?![0-9０-９])\s*[:：.．、]?\s*(?P<title>.*)$"
 )
 _CHAPTER = re.compile(rf"^第\s*(?P<num>{_NUM})\s*(?P<word>章|節|部|編)\s*(?P<title>.*)$")
 _SHORT_CHAPTER = re.compile(r"^(?P<num>[0-9０-９]{1,2})\s*(?P<word>章)\s*(?P<title>.*)$")
@@ -212,6 +212,12 @@ class Outline:
             if o.style == num.style:
                 del self._stack[i:]
                 break
+        else:
+            if self._stack and self._stack[-1].style == "recovered" and num.style != "caption":
+                # A recovered heading is the first of the numbering that follows it.
+                rec = self._stack.pop()
+                if rec.node is not None and num.level and not rec.node.level:
+                    rec.node.level = num.level
         chapter = num.style.startswith("chapter") or (num.style == "roman" and not self._stack)
         title = join_wrapped(title)
         in_section = any(o.node is None and not o.chapter for o in self._stack)
@@ -220,9 +226,30 @@ class Outline:
             self._stack.append(_Open(num.style, None, chapter))
             return None
         parent = self._last_node()
+        if parent is not None and "-" in num.code and parent.level == num.level and parent.code:
+            # ``基本目標3 暮らしを守る`` then ``基本目標2-1``: the goal's number is misprinted.
+            head = num.code.split("-")[0]
+            if parent.code != head and parent.code.isdigit():
+                self.warnings.append(
+                    ExtractWarning(
+                        SourceRef(self.doc, line),
+                        f"{num.level}{parent.code} は誤植とみなし {num.level}{head} としました ({num.level}{num.code} が続くため)",
+                    )
+                )
+                parent.code = head
         siblings = parent.children if parent else self.roots
         key = match_key(title)
         node = next((n for n in siblings if n.code == num.code and match_key(n.title) == key), None)
+        if node is None and num.level and key:
+            # ``基本目標2 まちの創生`` where 基本目標3 is まちの創生: a misprinted number.
+            node = next((n for n in siblings if n.level == num.level and match_key(n.title) == key), None)
+            if node is not None:
+                self.warnings.append(
+                    ExtractWarning(
+                        SourceRef(self.doc, line),
+                        f"見出しの番号 {num.level}{num.code} は誤植とみなし、同じ題の {num.level}{node.code} としました",
+                    )
+                )
         if node is None:
             level = num.level or ("章" if chapter else "")
             node = Node(level=level, code=num.code, title=title, source=SourceRef(self.doc, line))
@@ -232,6 +259,21 @@ class Outline:
             self._listed[key] = (len(self._stack) - 1, num, line)
             self._order.append(key)
         return node
+
+    def open_missing(self, title: str, line: int, *, sibling: bool) -> Node | None:
+        """Open a heading the extraction lost: the sibling after the current
+        node (numbered one more) or, with ``sibling=False``, its first child."""
+        cur = next((k for k in range(len(self._stack) - 1, -1, -1) if self._stack[k].node is not None), None)
+        if cur is None:
+            return None
+        o = self._stack[cur]
+        node = o.node
+        assert node is not None
+        if sibling and node.code and node.code.isdigit():
+            num = Numbering(o.style, node.level, str(int(node.code) + 1), title)
+        else:
+            num = Numbering("recovered", "", "1", title)
+        return self.heading(num, title, line)
 
     def repeat_of_listed(self, text: str) -> bool:
         """``text`` repeats the title of a heading listed earlier under the same

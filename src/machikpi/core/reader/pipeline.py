@@ -9,6 +9,7 @@ where it went.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import Indicator, Node, Plan
@@ -63,8 +64,8 @@ _DOC_WORDS = (
 def _title(source: SourceText) -> str:
     """The document's title: the cover lines up to the first that names a kind
     of document (計画, 戦略, 評価 …), joined; else the first short line."""
-    lines = [join_wrapped(t.strip().lstrip("#").strip()) for t in source.lines[:80]]
-    lines = [t for t in lines if t and "\t" not in t and not t.isdigit()][:15]
+    lines = [join_wrapped(t.strip().lstrip("#").strip()) for t in source.lines[:80] if "\t" not in t]
+    lines = [t for t in lines if t and not t.isdigit()][:15]
     for k, t in enumerate(lines):
         if any(w in t for w in _DOC_WORDS) and len(t) <= 60 and not re.search("[。、]", t):
             cover = lines[:k]
@@ -104,6 +105,29 @@ def _attach_legends(lines: list[Line], indicators: list[Indicator]) -> None:
             return
 
 
+def _has(node: Node, pred: Callable[[Node], bool]) -> bool:
+    return pred(node) or any(_has(c, pred) for c in node.children)
+
+
+def plan_roots(roots: list[Node]) -> list[Node]:
+    """The plan's node tree from the document's outline: chapters (``第N章``,
+    ``章``-level nodes) above nodes with a level word (基本目標 …) are parts of
+    the document, not of the plan, and give way to their children; a part
+    with no indicator and no level-word node anywhere below it (序論, 計画の
+    概要) is left out."""
+    out: list[Node] = []
+    for n in roots:
+        has_level = _has(n, lambda x: bool(x.level) and x.level != "章")
+        has_ind = _has(n, lambda x: bool(x.indicators))
+        if not has_level and not has_ind:
+            continue
+        if n.level == "章" and has_level and not n.indicators:
+            out.extend(plan_roots(n.children))
+        else:
+            out.append(n)
+    return out
+
+
 def read(source: SourceText) -> Reading:
     """Run the stages on ``source``; never raises on odd text (what cannot be
     read becomes a warning)."""
@@ -112,15 +136,14 @@ def read(source: SourceText) -> Reading:
     tables = TableReader(source.name, lines, outline)
     tables.run()
     plan = Plan(doc=source.name, title=_title(source), layout=LAYOUT)
-    plan.nodes = outline.roots
     orphan: Node | None = None
     for node, ind in tables.indicators:
         if node is None:
             if orphan is None:
                 orphan = Node(level="", code=None, title="")
-                plan.nodes.insert(0, orphan)
             node = orphan
         node.indicators.append(ind)
+    plan.nodes = [*([orphan] if orphan else []), *plan_roots(outline.roots)]
     plan.links = list(tables.links.values())
     _attach_legends(lines, [ind for _, ind in tables.indicators])
     plan.warnings = [*outline.warnings, *tables.warnings]

@@ -45,6 +45,7 @@ from .cells import (
     looks_like_name,
 )
 from .lines import Line
+from .names import read_name
 from .outline import Outline, read_numbering
 from .vocabulary import vocabulary
 
@@ -194,7 +195,18 @@ class TableReader:
         return ind
 
     def current_role(self) -> Role:
-        return self.role or Role.OUTCOME
+        """The role of the table being read: the block label's, else the one
+        the vocabulary gives the node's level (基本目標 → 数値目標, 施策 → KPI),
+        else 成果指標."""
+        if self.role is not None:
+            return self.role
+        path = self.outline.path()
+        roles = vocabulary().level_roles
+        by_level = roles.get(path[-1].level) if path else None
+        if path and not path[-1].level and len(path) >= 2 and roles.get(path[-2].level) == "数値目標":
+            # A node under a goal, its level word lost: a measure.
+            by_level = "KPI"
+        return Role(by_level) if by_level else Role.OUTCOME
 
     # ---------------------------------------------------------------- driver
     def run(self) -> None:
@@ -214,6 +226,15 @@ class TableReader:
             return i + 1
         if ln.is_row:
             return self.row_table(i)
+        if (
+            self.header is not None
+            and "\t" in ln.raw
+            and i + 1 < len(self.lines)
+            and self.lines[i + 1].is_row
+            and not vocabulary().is_note_label(ln.text)
+        ):
+            # ``住民の\t\t``: a table row whose empty cells were dropped, continued below.
+            return self.data_row(i, self.header)
         return self.free_cell(i)
 
     # ---------------------------------------------------------------- free cells
@@ -239,8 +260,7 @@ class TableReader:
                 self.add_note(rest, ln)
             return i + 1
         if self.last is not None and _FOOTNOTE.match(text) and not is_value(text):
-            ln.kind, ln.note = "note", f"footnote of {self.last.name}"
-            self.add_note(text, ln)
+            self.footnote(ln)
             return i + 1
         # Satisfaction lines.
         m = _SATISFACTION.match(text)
@@ -320,6 +340,67 @@ class TableReader:
             kind in (*_VALUE_KINDS, "name", "unit") and len(remove_spaces(text)) <= 24 and not is_prose(text)
         )
 
+    def footnote(self, ln: Line) -> None:
+        """A footnote (``[※] 新規就農者数:…``, ``※ほ場:…``, ``：…``) below a table.
+
+        Its headword (before ``:``) names what it explains: the indicator
+        itself (its first sentence is then the definition when it names a
+        quantity — it ends in 数, 割合, 率, 量 or 額 — and the rest notes), or
+        a term in an indicator's name (a glossary note ``term:text``). A
+        footnote without a headword goes to the row that prints a ``※`` mark
+        in a cell, else to the last row. The candidates are the rows of the
+        current node printed above the footnote."""
+        raw = re.sub(r"\s+", "", ln.raw.strip()).replace("**", "")
+        body = re.sub(r"^(?:\[?[※*＊]+\]?\d*|注\d*|\(注\)|\d(?=[:：]))[:：]?", "", raw)
+        node = self.outline.node()
+        rows = [ind for n, ind in self.indicators if n is node] or ([self.last] if self.last else [])
+        ln.kind = "note"
+        m = re.match(r"^(?P<term>[^:：。、]{1,30})[:：](?P<text>.+)$", body)
+        if m:
+            term, text = m.group("term"), m.group("text")
+            key = match_key(term)
+            own = [r for r in rows if match_key(r.name) == key]
+            if own:
+                ind = own[-1]
+                first, _, rest = text.partition("。")
+                remark = ""
+                if "※" in first:
+                    # ``…の合計(経済センサス)※雇用期間1カ月以内の臨時雇用者は含まない``
+                    first, _, remark = first.partition("※")
+                if re.search(r"(?:数|割合|率|量|額|合計|人口|面積)(?:[(（][^()（）]*[)）])?$", first) and ind.definition is None:
+                    ind.definition = first + ("。" if _ and not remark else "")
+                    ind.notes += [x for x in (remark, rest) if x]
+                else:
+                    ind.notes.append(text)
+                ln.note = f"footnote: definition of {ind.name}"
+                return
+            # A glossary note goes only to a row whose name prints a footnote mark.
+            rows = [r for r in rows if read_name(r.raw_name).marks]
+            named = [r for r in rows if key and key in match_key(r.name)]
+            if not named and len(key) >= 3:
+                # ``特機児童`` for ``待機児童``: a headword one character off (OCR), with a warning.
+                named = [r for r in rows if _one_off(key, match_key(r.name))]
+                if named:
+                    name_key = match_key(named[-1].name)
+                    spelled = next(
+                        name_key[k : k + len(key)]
+                        for k in range(len(name_key) - len(key) + 1)
+                        if _one_off(key, name_key[k : k + len(key)])
+                    )
+                    self.warn(ln.no, f"注記の見出し語「{term}」を指標名の「{spelled}」とみなしました (1文字違い)")
+                    term = spelled
+            if named:
+                named[-1].notes.append(f"{term}:{text}")
+                ln.note = f"footnote: glossary note of {named[-1].name}"
+                return
+            ln.note = "footnote explaining a term no row names"
+            return
+        marked = [r for r in rows if any("※" in c.raw for s in r.series for c in (s.baseline, *s.targets))]
+        target = marked or ([rows[-1]] if rows else [])
+        for r in target:
+            r.notes.append(body)
+        ln.note = "footnote of " + ", ".join(r.name for r in target)
+
     def add_note(self, text: str, ln: Line) -> None:
         if self.last is None:
             return
@@ -372,6 +453,8 @@ class TableReader:
         role = vocabulary().role_of(title) if title else None
         if role and node is None:
             self.role = Role(role)
+        elif node is not None:
+            self.role = None
         return consumed
 
     def _recover_first(self, parent: Node, num: object, line: int) -> None:
@@ -531,6 +614,7 @@ class TableReader:
             return i + 1
         ln.kind, ln.note = "header", "table header: " + ", ".join(str(c.kind) for c in header.columns)
         self._caption(i)
+        self._missing_heading(i)
         role = (
             vocabulary().role_of(ln.cells[header.name_column or 0])
             if header.name_column is not None
@@ -538,10 +622,10 @@ class TableReader:
         )
         if role and role != "満足度":
             self.role = Role(role)
-        elif self.role is None:
-            self.role = Role.OUTCOME
         self.header = header
         self.last = None
+        if self.role is None and self.outline.node() is not None:
+            self.warn(ln.no, f"表の種類を示すラベル (数値目標・KPI など) がないため {self.current_role()} の表としました")
         j = i + 1
         # A sub-row of years under the value columns.
         while j < len(self.lines) and self.lines[j].kind == "blank":
@@ -592,28 +676,33 @@ class TableReader:
         if not any(v.strip() for v in values) and not looks_like_name(name):
             ln.kind = "row"
             return i + 1
-        # A name wrapped onto the next row with grouped values.
+        # Rows continued on the next row: a name wrapped with grouped values
+        # (``児童・`` / ``生徒の割合``), values of more groups under an empty name
+        # (``\t学校 40.0%\t学校 60.0%``), or a name wrapped before its values
+        # (``住民の\t\t`` / ``割合\t12.5%\t20.0%``).
         nxt = i + 1
-        if nxt < len(self.lines) and self.lines[nxt].is_row and read_header(self.lines[nxt].cells, 0) is None:
+        while nxt < len(self.lines) and self.lines[nxt].is_row and read_header(self.lines[nxt].cells, 0) is None:
             c2 = self.lines[nxt].cells + [""] * max(0, ncol - len(self.lines[nxt].cells))
+            name2 = c2[name_i].strip()
+            vals2 = [c2[k] for k in header.value_columns]
             grouped = [v for v in values if v.strip()]
-            if (
-                grouped
-                and _grouped(grouped[0])
-                and _grouped(c2[header.value_columns[0]] if header.value_columns else "")
-            ):
-                if name.endswith(("・", "、", "の")) or not has_name_ending(name):
-                    name = join_name([name, c2[name_i]])
-                    cells = [
-                        join_name([a, b]) if k == name_i else f"{a} {b}".strip()
-                        for k, (a, b) in enumerate(zip(cells, c2, strict=False))
-                    ]
-                    self.lines[nxt].kind, self.lines[nxt].note = "row", "continues the row above"
-                    nxt += 1
-                else:
-                    nxt = i + 1
-            else:
-                nxt = i + 1
+            has2 = any(v.strip() for v in vals2)
+            joined = False
+            if grouped and _grouped(grouped[0]) and has2 and _grouped(next(v for v in vals2 if v.strip())):
+                if not name2 or name.endswith(("・", "、", "の")) or not has_name_ending(name):
+                    joined = True
+            elif not grouped and has2 and name2 and not has_name_ending(name) and len(name2) <= 12:
+                joined = True
+            if not joined:
+                break
+            name = join_name([name, name2])
+            cells = [
+                join_name([a, b]) if k == name_i else f"{a} {b}".strip()
+                for k, (a, b) in enumerate(zip(cells, c2, strict=False))
+            ]
+            values = [cells[k] for k in header.value_columns]
+            self.lines[nxt].kind, self.lines[nxt].note = "row", "continues the row above"
+            nxt += 1
         if nxt == i + 1 and name_i < len(ln.raw_cells) and len(ln.raw_cells) >= len(ln.cells):
             name = ln.raw_cells[name_i]
         for k, col in enumerate(header.columns):
@@ -662,6 +751,45 @@ class TableReader:
         if not rec.targets and any(c.kind == "target" for c in header.columns) is False:
             pass
         return rec
+
+    def _missing_heading(self, k: int) -> None:
+        """A table under a node that already has a table, with a short bare
+        title line between the two: the heading of that title was lost. A
+        table of the same role as the node's first is the node's next sibling
+        (具体的な施策① → ②); a table of another role is the node's first
+        child (a 基本目標's 数値目標, then a 施策's KPI)."""
+        node = self.outline.node()
+        if node is None:
+            return
+        mine = [ind for n, ind in self.indicators if n is node]
+        if not mine or mine[-1].source is None:
+            return
+        from .outline import is_section_title
+
+        last_line = mine[-1].source.line
+        header_no = self.lines[k].no
+        cand: Line | None = None
+        for ln in self.lines:
+            if ln.no <= last_line or ln.no >= header_no:
+                continue
+            t = ln.text
+            if (
+                ln.kind in ("text", "prose")
+                and 4 <= len(t) <= 40
+                and "。" not in t
+                and not t.startswith(("-", "・", "[", "※", "(", "▲", "■", "◆"))
+                and not is_section_title(t)
+                and vocabulary().role_of(t) is None
+            ):
+                cand = ln
+                break
+        if cand is None:
+            return
+        sibling = self.current_role() == mine[0].role
+        new = self.outline.open_missing(join_wrapped(cand.text), cand.no, sibling=sibling)
+        if new is not None:
+            cand.kind, cand.note = "heading", "lost heading recovered from the title before the table"
+            self.warn(cand.no, f"見出しが印字されていないため「{cand.text}」を見出しとして補いました")
 
     def _caption(self, k: int) -> None:
         """A short unnumbered line just before a table header is the table's
@@ -1250,6 +1378,14 @@ class TableReader:
         ind = build(rec, self.doc, self.warnings)
         self.indicators.append((node if node is not None else self.outline.node(), ind))
         self.warn(nm.no, f"指標名「{text}」の値が読めません (値は空のまま)")
+
+
+def _one_off(word: str, text: str) -> bool:
+    """``word`` stands in ``text`` with exactly one character different."""
+    n = len(word)
+    return any(
+        sum(a != b for a, b in zip(word, text[k : k + n], strict=True)) == 1 for k in range(len(text) - n + 1)
+    )
 
 
 def _labelled(text: str) -> bool:

@@ -46,6 +46,7 @@ class Vocabulary:
     extra_units: tuple[str, ...]
     name_endings: tuple[str, ...]
     link_labels: tuple[str, ...]
+    level_roles: dict[str, str]
 
     def column_kind(self, cell: str) -> str | None:
         """The column kind a header cell names (``"baseline"`` for ``現状値 (令和元年度)``),
@@ -96,4 +97,5 @@ def vocabulary() -> Vocabulary:
         extra_units=tuple(data["units"]["extra"]),
         name_endings=tuple(sorted(data["names"]["endings"], key=len, reverse=True)),
         link_labels=tuple(remove_spaces(w) for w in data["links"]["labels"]),
+        level_roles={k: v for k, v in data["level_roles"].items() if k != "seen"},
     )
