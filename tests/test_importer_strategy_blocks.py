@@ -10,6 +10,7 @@ import pytest
 
 from machikpi.adapters.textfiles import read_source
 from machikpi.core.reader import read_plan
+from machikpi.core.reader import notes as strategy_blocks
 from machikpi.core.model import CellStatus, Plan, Role, YearType
 from machikpi.core.rows import kpi_rows
 from machikpi.core.source import SourceText
@@ -49,7 +50,6 @@ def test_seed_nodes_use_body_titles(seed_plan: Plan) -> None:
     ]
     assert [len(n.indicators) for n in seed_plan.nodes] == [2, 2, 2, 2]
     assert seed_plan.warnings == []
-    assert seed_plan.layout == "strategy-blocks"
 
 
 def test_seed_values_and_years(seed_plan: Plan) -> None:
@@ -228,7 +228,7 @@ def test_handmade_missing_year_line_and_wrapped_name(hand_plan: Plan) -> None:
     assert ind.unit == "億円"
     assert len(ind.notes) == 2
     messages = [(w.source.line, w.message) for w in hand_plan.warnings]
-    assert any(line == 29 and "no year line" in msg for line, msg in messages)
+    assert any(line == 29 and "年度の行がない" in msg for line, msg in messages)
 
 
 def test_handmade_term_footnote_is_a_note_not_a_definition(hand_plan: Plan) -> None:
@@ -243,7 +243,7 @@ def test_handmade_term_footnote_is_a_note_not_a_definition(hand_plan: Plan) -> N
 def test_handmade_missing_heading_is_warned(hand_plan: Plan) -> None:
     node = hand_plan.nodes[2]
     assert node.indicators[0].series[0].targets[0].value == 60
-    missing = [w for w in hand_plan.warnings if "heading missing" in w.message]
+    missing = [w for w in hand_plan.warnings if "補いました" in w.message]
     assert len(missing) == 1 and missing[0].source.line == 57
     assert len(hand_plan.warnings) == 2
 

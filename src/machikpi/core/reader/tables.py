@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from ..model import ExtractWarning, Indicator, Node, PlanLink, Role, SourceRef
 from ..periods import Period, find_periods
-from ..text import join_wrapped, match_key, remove_spaces
+from ..text import join_wrapped, match_key, nfkc, remove_spaces
 from .build import Cell, Record, build, join_name
 from .cells import (
     arrow_values,
@@ -46,12 +46,13 @@ from .cells import (
 )
 from .lines import Line
 from .names import read_name
-from .outline import Outline, read_numbering
+from .notes import clean_note_text
+from .outline import Numbering, Outline, read_numbering
 from .vocabulary import vocabulary
 
 _VALUE_KINDS = ("baseline", "target", "actual", "year")
 _BLOCK_MARK = re.compile(r"^[◆■□●○◇◎▼▽▲△★☆【〔<＜≪《]+")
-_FOOTNOTE = re.compile(r"^(?:\[?※\]?\d*|[*＊]\d*|注\d*[:：]|[:：]|\(注\)|\d[:：])")
+_FOOTNOTE = re.compile(r"^(?:\[?※\]?\d*|[*＊]\d*|注\d*[:：]|[:：]|\(注\)|\(※\s*\d*\)|\d[:：])")
 _LIST_MARK = re.compile(r"^(?:[■□◆◇●○・•▶►]|[-*]\s)\s*")
 _ARROW_ITEM = re.compile(
     r"^(?P<name>.+?)[\s:：]+(?P<a>[^\s→⇒➡]+(?:\s*[(（][^()（）]*[)）])?)\s*(?:→|⇒|➡|->)\s*(?P<b>\S+(?:\s*[(（][^()（）]*[)）])?)$"
@@ -179,6 +180,10 @@ class TableReader:
     orphan_nodes: list[Node] = field(default_factory=list)
     _carry: list[_Entry] = field(default_factory=list)
     links: dict[int, PlanLink] = field(default_factory=dict)
+    toc: list[Numbering] = field(default_factory=list)
+    _labels: bool | None = None
+    #: The last goal-level heading: (style, code, key of the first section title under it).
+    _goal: tuple[str, str, str | None] | None = None
 
     # ---------------------------------------------------------------- helpers
     def warn(self, line: int, message: str) -> None:
@@ -252,10 +257,9 @@ class TableReader:
         # Notes of the indicator above.
         if self.last is not None and voc.is_note_label(text):
             ln.kind, ln.note = "label", f"note label for {self.last.name}"
-            label = remove_spaces(text)
-            rest = text[len(label) :].strip() if text.startswith(label) else ""
-            self.note_mode = True
-            self._note_label = label
+            label = next(w for w in voc.note_labels if remove_spaces(text).startswith(w))
+            rest = re.sub(r"^\s*[:：]?", "", remove_spaces(text)[len(label) :])
+            self.start_note(label)
             if rest:
                 self.add_note(rest, ln)
             return i + 1
@@ -301,7 +305,7 @@ class TableReader:
         num = read_numbering(ln.raw if ln.repairs == [] else ln.text)
         if num is not None and not is_value(text) and not looks_like_unit_value(text):
             return self.heading(i, num)
-        if self.note_mode and self.last is not None and is_prose(text):
+        if self.note_mode and self.last is not None and (voc.role_of(text) is None or len(text) > 40):
             ln.kind, ln.note = "note", f"note of {self.last.name}"
             self.add_note(text, ln)
             return i + 1
@@ -351,11 +355,11 @@ class TableReader:
         in a cell, else to the last row. The candidates are the rows of the
         current node printed above the footnote."""
         raw = re.sub(r"\s+", "", ln.raw.strip()).replace("**", "")
-        body = re.sub(r"^(?:\[?[※*＊]+\]?\d*|注\d*|\(注\)|\d(?=[:：]))[:：]?", "", raw)
+        body = re.sub(r"^(?:[(（]※\d*[)）]|\[?[※*＊]+\]?\d*|注\d*|\(注\)|\d(?=[:：]))[:：]?", "", raw)
         node = self.outline.node()
         rows = [ind for n, ind in self.indicators if n is node] or ([self.last] if self.last else [])
         ln.kind = "note"
-        m = re.match(r"^(?P<term>[^:：。、]{1,30})[:：](?P<text>.+)$", body)
+        m = re.match(r"^(?P<term>[^:：。、…]{1,30}?)(?P<sep>[:：]|…|\.\.\.)(?P<text>.+)$", body)
         if m:
             term, text = m.group("term"), m.group("text")
             key = match_key(term)
@@ -367,9 +371,15 @@ class TableReader:
                 if "※" in first:
                     # ``…の合計(経済センサス)※雇用期間1カ月以内の臨時雇用者は含まない``
                     first, _, remark = first.partition("※")
-                if re.search(r"(?:数|割合|率|量|額|合計|人口|面積)(?:[(（][^()（）]*[)）])?$", first) and ind.definition is None:
+                if (
+                    re.search(r"(?:数|割合|率|量|額|合計|人口|面積)(?:[(（][^()（）]*[)）])?(?:のこと)?$", first)
+                    and ind.definition is None
+                ):
                     ind.definition = first + ("。" if _ and not remark else "")
                     ind.notes += [x for x in (remark, rest) if x]
+                    if m.group("sep") != ":" and m.group("sep") != "：":
+                        # A 用語解説 footnote (``term…text``) is also kept whole, as printed.
+                        ind.notes.append(f"{term}{m.group('sep')}{text}")
                 else:
                     ind.notes.append(text)
                 ln.note = f"footnote: definition of {ind.name}"
@@ -390,7 +400,7 @@ class TableReader:
                     self.warn(ln.no, f"注記の見出し語「{term}」を指標名の「{spelled}」とみなしました (1文字違い)")
                     term = spelled
             if named:
-                named[-1].notes.append(f"{term}:{text}")
+                named[-1].notes.append(f"{term}{m.group('sep')}{text}")
                 ln.note = f"footnote: glossary note of {named[-1].name}"
                 return
             ln.note = "footnote explaining a term no row names"
@@ -401,13 +411,30 @@ class TableReader:
             r.notes.append(body)
         ln.note = "footnote of " + ", ".join(r.name for r in target)
 
+    def start_note(self, label: str) -> None:
+        """A note label (``指標の考え方``): the lines after it, to the next label,
+        row or heading, are one note ``label：text`` of the row above."""
+        self.note_mode = True
+        self._note_label = label
+        self._note_open = False
+
     def add_note(self, text: str, ln: Line) -> None:
+        """Add ``text`` (the line's printed text, LaTeX and tags cleaned, white
+        space removed) to the open note of the row above, or as a note of its own."""
         if self.last is None:
             return
-        note = re.sub(r"\s+", "", ln.raw if ln.raw.strip() else text)
+        raw = ln.raw if ln.raw.strip() and remove_spaces(text) in remove_spaces(nfkc(ln.raw)) else text
+        note = clean_note_text(raw.replace("\t", " "))
+        if not note:
+            return
         label = getattr(self, "_note_label", "")
         if label and label in vocabulary().definition_labels and self.last.definition is None:
             self.last.definition = note
+        elif label and getattr(self, "_note_open", False) and self.last.notes:
+            self.last.notes[-1] += note
+        elif label:
+            self.last.notes.append(f"{label}：{note}")
+            self._note_open = True
         else:
             self.last.notes.append(note)
 
@@ -441,7 +468,23 @@ class TableReader:
                     title = cand.text
                     cand.kind, cand.note = "heading", "title of the heading above"
                     consumed = j + 1
+        node_is_goal = num.style.startswith("level:")
+        if not node_is_goal and self._goal is not None:
+            key = match_key(title)
+            if self._goal[2] is None:
+                self._goal = (self._goal[0], self._goal[1], key)
+            elif key and key == self._goal[2]:
+                # The goal's first section again, with no goal heading: the next goal's page.
+                nxt = next(
+                    (t for t in self.toc if t.style == self._goal[0] and t.code == _next_code(self._goal[1])), None
+                )
+                if nxt is not None:
+                    self.outline.heading(nxt, nxt.title, ln.no)
+                    self.warn(ln.no, f"見出しが印字されていないため、目次から「{nxt.level}{nxt.code} {nxt.title}」を補いました")
+                    self._goal = (nxt.style, nxt.code, key)
         node = self.outline.heading(num, title, ln.no)
+        if node_is_goal and node is not None:
+            self._goal = (num.style, num.code, None)
         path = self.outline.path()
         if node is not None and num.style.startswith("level:") and num.code == "2" and len(path) >= 2:
             self._recover_first(path[-2], num, ln.no)
@@ -604,6 +647,11 @@ class TableReader:
         ln = self.lines[i]
         header = read_header(ln.cells, ln.no)
         if header is None:
+            toc = self._toc_entry(ln)
+            if toc is not None:
+                self.toc.append(toc)
+                ln.kind, ln.note = "furniture", f"table of contents: {toc.code} {toc.title}"
+                return i + 1
             if self.header is not None and len(ln.cells) >= 2:
                 return self.data_row(i, self.header)
             if self.note_mode and self.last is not None:
@@ -622,11 +670,29 @@ class TableReader:
         )
         if role and role != "満足度":
             self.role = Role(role)
+        prev_header = self.header
+        if prev_header is not None and not any(c.period for c in header.columns):
+            same = [c.kind for c in prev_header.columns] == [c.kind for c in header.columns]
+            if same and any(c.period for c in prev_header.columns) and not self._years_follow(i):
+                # A header printed again without its line of years: the years of the one before.
+                for c, old in zip(header.columns, prev_header.columns, strict=True):
+                    c.period = old.period
+                self.warn(ln.no, "見出しに年度の行がないため、前の表の年度を使いました")
         self.header = header
         self.last = None
-        if self.role is None and self.outline.node() is not None:
+        if self.role is None and self.outline.node() is not None and self._labelled_doc():
             self.warn(ln.no, f"表の種類を示すラベル (数値目標・KPI など) がないため {self.current_role()} の表としました")
         j = i + 1
+        # A header wrapped onto the next row (``…\t基準値`` / ``\t目標値``).
+        while j < len(self.lines) and self.lines[j].is_row and not self.lines[j].cells[0].strip():
+            more = [c for c in self.lines[j].cells[1:] if c.strip()]
+            kinds = [vocabulary().column_kind(c) for c in more]
+            if not more or not all(k in ("baseline", "target", "actual", "unit", "note") for k in kinds):
+                break
+            for c, k in zip(more, kinds, strict=True):
+                header.columns.append(Column(k, c, _period(c)))
+            self.lines[j].kind, self.lines[j].note = "header", "header continued"
+            j += 1
         # A sub-row of years under the value columns.
         while j < len(self.lines) and self.lines[j].kind == "blank":
             j += 1
@@ -640,6 +706,36 @@ class TableReader:
                 sub.kind, sub.note = "header", "years of the header above"
                 return j + 1
         return i + 1
+
+    def _years_follow(self, i: int) -> bool:
+        j = i + 1
+        while j < len(self.lines) and self.lines[j].kind == "blank":
+            j += 1
+        if j >= len(self.lines) or not self.lines[j].is_row:
+            return False
+        cells = [c for c in self.lines[j].cells if c.strip()]
+        return bool(cells) and all(is_year_label(c) or find_periods(c) for c in cells)
+
+    def _labelled_doc(self) -> bool:
+        """The document announces its tables with block labels (◆数値目標, 重要業績評価指標(KPI))."""
+        if self._labels is None:
+            voc = vocabulary()
+            self._labels = any(
+                ln.kind == "cell" and len(ln.text) <= 30 and voc.role_of(ln.text) in ("数値目標", "KPI")
+                for ln in self.lines
+            )
+        return self._labels
+
+    def _toc_entry(self, ln: Line) -> Numbering | None:
+        """``\t基本目標1 <しごとをつくる>\t3``: a table-of-contents row (a numbered
+        heading and a page number), kept to recover headings the text lost."""
+        cells = [c for c in ln.cells if c.strip()]
+        if len(cells) < 2 or not re.fullmatch(r"\d{1,3}", cells[-1].strip()):
+            return None
+        num = read_numbering(" ".join(cells[:-1]))
+        if num is None or not num.title:
+            return None
+        return Numbering(num.style, num.level, num.code, re.sub(r"^[<＜〈]\s*|\s*[>＞〉]$", "", num.title))
 
     def data_row(self, i: int, header: Header) -> int:
         ln = self.lines[i]
@@ -666,12 +762,30 @@ class TableReader:
         if not name or vocabulary().is_note_label(name):
             if name and self.last is not None:
                 ln.kind, ln.note = "label", f"note label for {self.last.name}"
-                self.note_mode = True
-                self._note_label = remove_spaces(name)
+                self.start_note(remove_spaces(name))
                 rest = " ".join(c for k, c in enumerate(cells) if k != name_i and c.strip())
                 if rest:
                     self.add_note(rest, ln)
             return i + 1
+        wrapped_above = False
+        prev = i - 1
+        while prev >= 0 and self.lines[prev].kind == "blank":
+            prev -= 1
+        if prev >= 0 and self.lines[prev].no > header.line:
+            p = self.lines[prev]
+            if (
+                p.kind in ("text", "prose", "cell")
+                and not p.is_row
+                and len(p.text) <= 30
+                and "。" not in p.text
+                and not has_name_ending(p.text)
+                and not has_name_ending(p.text + name) is False
+            ):
+                # ``農産物直売所の`` / ``売上額\t3.5億円\t4億円以上``: the name began on the line above.
+                name = join_name([p.text, name])
+                cells[name_i] = name
+                p.kind, p.note = "name", "start of the name below"
+                wrapped_above = True
         values = [cells[k] for k in header.value_columns]
         if not any(v.strip() for v in values) and not looks_like_name(name):
             ln.kind = "row"
@@ -703,7 +817,7 @@ class TableReader:
             values = [cells[k] for k in header.value_columns]
             self.lines[nxt].kind, self.lines[nxt].note = "row", "continues the row above"
             nxt += 1
-        if nxt == i + 1 and name_i < len(ln.raw_cells) and len(ln.raw_cells) >= len(ln.cells):
+        if not wrapped_above and nxt == i + 1 and name_i < len(ln.raw_cells) and len(ln.raw_cells) >= len(ln.cells):
             name = ln.raw_cells[name_i]
         for k, col in enumerate(header.columns):
             if col.kind == "node" and k < len(cells) and cells[k].strip():
@@ -1378,6 +1492,10 @@ class TableReader:
         ind = build(rec, self.doc, self.warnings)
         self.indicators.append((node if node is not None else self.outline.node(), ind))
         self.warn(nm.no, f"指標名「{text}」の値が読めません (値は空のまま)")
+
+
+def _next_code(code: str) -> str:
+    return str(int(code) + 1) if code.isdigit() else ""
 
 
 def _one_off(word: str, text: str) -> bool:
