@@ -153,6 +153,9 @@ def build(record: Record, doc: str, warnings: list[ExtractWarning]) -> Indicator
             Series(group=group, baseline=baseline, targets=targets, actuals=actuals, milestones=milestones)
         )
     unit = normalise_unit(record.unit) if record.unit else next((c.unit for c in cells if c.unit), None)
+    printed = list(dict.fromkeys(c.unit for c in cells if c.unit))
+    if record.unit is None and len(printed) > 1:
+        warnings.append(ExtractWarning(where, f"セルの単位が異なります {printed}: 最初の {unit} を使いました"))
     for c in cells:
         if c.repairs:
             warnings.append(ExtractWarning(where, f"文字化けを修復して読みました: {c.raw!r} ({', '.join(c.repairs)})"))

@@ -150,6 +150,8 @@ def read_numbering(raw: str) -> Numbering | None:
     if not text or len(text) > 80:
         return None
     m = _LEVEL.match(text)
+    if m and re.match(r"^[はがをにでとものへや、。]", m.group("title")):
+        return None  # ``重点戦略1は、…``: prose naming a heading
     if m:
         code = number_value(m.group("num"))
         style = f"level:{m.group('word')}" + (":compound" if "-" in code else "")
@@ -222,7 +224,12 @@ class Outline:
         title = join_wrapped(title)
         in_section = any(o.node is None and not o.chapter for o in self._stack)
         caption = num.style == "caption"
-        if not caption and (in_section or (title and is_section_title(title)) or (not title and not chapter)):
+        untitled_level = not title and bool(num.level) and not chapter
+        if untitled_level:
+            self.warnings.append(ExtractWarning(SourceRef(self.doc, line), f"{num.level}{num.code} に題がありません"))
+        if not caption and (
+            in_section or (title and is_section_title(title)) or (not title and not chapter and not untitled_level)
+        ):
             self._stack.append(_Open(num.style, None, chapter))
             return None
         parent = self._last_node()

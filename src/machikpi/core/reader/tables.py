@@ -182,6 +182,9 @@ class TableReader:
     links: dict[int, PlanLink] = field(default_factory=dict)
     toc: list[Numbering] = field(default_factory=list)
     _labels: bool | None = None
+    _table_line: int = 0
+    announced: dict[tuple[str, str], tuple[Numbering, int]] = field(default_factory=dict)
+    _opened: list[tuple[str, str]] = field(default_factory=list)
     #: The last goal-level heading: (style, code, key of the first section title under it).
     _goal: tuple[str, str, str | None] | None = None
 
@@ -224,6 +227,9 @@ class TableReader:
             if self.header is not None:
                 self._valueless(e.line, self.header, name=e.name, node=e.node)
         self._carry = []
+        for (style, code), (listed, line) in self.announced.items():
+            if (style, code) not in self._opened:
+                self.warn(line, f"一覧にある {listed.level}{code} {listed.title} が本文に見当たりません")
 
     def step(self, i: int) -> int:
         ln = self.lines[i]
@@ -291,6 +297,14 @@ class TableReader:
                 if len(t2) > 60:
                     break
                 parts.append(t2)
+        # ``- 重点戦略1 ひとを育てる``: a chapter's own list of its headings.
+        bullet = re.match(r"^[-・•]\s*(?P<rest>.+)$", text)
+        if bullet:
+            listed = read_numbering(bullet.group("rest"))
+            if listed is not None and listed.level and listed.title:
+                self.announced.setdefault((listed.style, listed.code), (listed, ln.no))
+                ln.kind, ln.note = "text", f"listed heading {listed.level}{listed.code} {listed.title}"
+                return i + 1
         # List forms: ``名称 100件(H26)→150件(R1)``, ``名称: 基準値 → 目標値``,
         # ``■名称 現状値 30% 目標値 50%``, ``数値目標=… 基準値=… 評価区分=A``.
         rec = self.list_item(ln)
@@ -405,10 +419,40 @@ class TableReader:
                 return
             ln.note = "footnote explaining a term no row names"
             return
-        marked = [r for r in rows if any("※" in c.raw for s in r.series for c in (s.baseline, *s.targets))]
-        target = marked or ([rows[-1]] if rows else [])
+        # No headword: a numbered footnote (``1：…``, ``※2 …``) goes to the rows
+        # marked with its number (``¹``); an unnumbered one to the only row with
+        # an unnumbered mark, the only row, a row with ``(※)`` in a cell, or the
+        # row its wording speaks of (shared kanji/katakana bigrams), warned
+        # when that match is weak.
+        num_m = re.match(r"^(?:[(（]?[※*＊注]\s*(?P<n1>\d{1,2})[)）]?|(?P<n2>\d{1,2})\s*[:：])", raw)
+        number = (num_m.group("n1") or num_m.group("n2") or "") if num_m else ""
+        table = [r for r in rows if r.source and r.source.line >= self._table_line]
+        rows = table or rows
+        note = re.sub(r"^[:：]", "", body)
+        if number:
+            target = [r for r in rows if number in (_mark_number(mk) for mk in read_name(r.raw_name).marks)]
+        else:
+            target = [r for r in rows if any(not _mark_number(mk) for mk in read_name(r.raw_name).marks)]
+            if len(target) != 1:
+                target = []
+        if not target:
+            target = [
+                r for r in rows if any("(※)" in c.raw for sr in r.series for c in (sr.baseline, *sr.targets))
+            ]
+        if not target and len(rows) == 1:
+            target = rows
+        if not target and rows:
+            scores = _similarity(nfkc(note), [r.name for r in rows])
+            best = max(scores)
+            winners = [k for k, sc in enumerate(scores) if sc == best]
+            target = [rows[winners[-1]]]
+            if best < 1.0 or len(winners) > 1:
+                self.warn(ln.no, f"印のない注記を文面から「{target[0].name}」に付けました (弱い対応)")
+        is_def = bool(re.search(r"(?:数|割合|率|量|額)$", re.sub(r"[。.\s]+$", "", nfkc(note))))
         for r in target:
-            r.notes.append(body)
+            r.notes.append(note)
+            if is_def and r.definition is None:
+                r.definition = note
         ln.note = "footnote of " + ", ".join(r.name for r in target)
 
     def start_note(self, label: str) -> None:
@@ -469,6 +513,16 @@ class TableReader:
                     cand.kind, cand.note = "heading", "title of the heading above"
                     consumed = j + 1
         node_is_goal = num.style.startswith("level:")
+        if node_is_goal:
+            listed = self.announced.get((num.style, num.code))
+            if not title and listed is not None:
+                title = listed[0].title
+                self.warn(ln.no, f"{num.level}{num.code} の題を章の一覧 ({listed[1]}行) から補いました")
+            seen = [c for (st, c) in self._opened if st == num.style]
+            if num.code.isdigit() and seen and seen[-1].isdigit() and int(num.code) > int(seen[-1]) + 1:
+                gap = ", ".join(f"{num.level}{k}" for k in range(int(seen[-1]) + 1, int(num.code)))
+                self.warn(ln.no, f"{gap} が見当たりません ({num.level}{seen[-1]} の次が {num.level}{num.code})")
+            self._opened.append((num.style, num.code))
         if not node_is_goal and self._goal is not None:
             key = match_key(title)
             if self._goal[2] is None:
@@ -679,6 +733,7 @@ class TableReader:
                     c.period = old.period
                 self.warn(ln.no, "見出しに年度の行がないため、前の表の年度を使いました")
         self.header = header
+        self._table_line = ln.no
         self.last = None
         if self.role is None and self.outline.node() is not None and self._labelled_doc():
             self.warn(ln.no, f"表の種類を示すラベル (数値目標・KPI など) がないため {self.current_role()} の表としました")
@@ -1492,6 +1547,40 @@ class TableReader:
         ind = build(rec, self.doc, self.warnings)
         self.indicators.append((node if node is not None else self.outline.node(), ind))
         self.warn(nm.no, f"指標名「{text}」の値が読めません (値は空のまま)")
+
+
+_CONTENT = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff々ー]")
+_TAIL_NOUN = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff々ー]+$")
+
+
+def _mark_number(mark: str) -> str:
+    """The number of a footnote mark (``¹`` → ``"1"``, ``※2`` → ``"2"``), ``""`` if none."""
+    return "".join(ch for ch in nfkc(mark) if ch.isdigit())
+
+
+def _similarity(note: str, names: list[str]) -> list[float]:
+    """How strongly ``note`` speaks of each of ``names``: shared kanji/katakana
+    bigrams count 1/df each (df: the number of names holding the bigram);
+    characters of the note's last noun held by a name count 0.5/df each (a
+    footnote usually ends with the term it explains)."""
+
+    def bigrams(t: str) -> set[str]:
+        return {t[k : k + 2] for k in range(len(t) - 1) if _CONTENT.match(t[k]) and _CONTENT.match(t[k + 1])}
+
+    def chars(t: str) -> set[str]:
+        return {c for c in t if _CONTENT.match(c)}
+
+    name_bigrams = [bigrams(n) for n in names]
+    name_chars = [chars(n) for n in names]
+    tail = _TAIL_NOUN.search(re.sub(r"[」』)）\]\s。.]+$", "", note))
+    note_bigrams = bigrams(note)
+    tail_chars = chars(tail.group(0)) if tail else set()
+    scores: list[float] = []
+    for k in range(len(names)):
+        sc = sum(1 / sum(b in g for g in name_bigrams) for b in note_bigrams & name_bigrams[k])
+        sc += 0.5 * sum(1 / sum(c in cs for cs in name_chars) for c in tail_chars & name_chars[k])
+        scores.append(sc)
+    return scores
 
 
 def _next_code(code: str) -> str:
