@@ -1,4 +1,4 @@
-"""The importers against the hand-made gold rows of the sample plans.
+"""The general reader against the hand-made gold rows of the sample plans.
 
 Thresholds are those of issue 2: for every KPI document recall, precision
 and field accuracy ≥ 0.95; for the opinion table recall 1.0 and field

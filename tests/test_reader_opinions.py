@@ -148,6 +148,79 @@ def test_arrow_table_with_page_forms() -> None:
     assert reading.warnings == []
 
 
+ARROW_STRAY_NUMBERS = """\
+№ 施策名 意見内容 対応方針 計画への反映
+3
+（１）公園を整える
+　公園の遊具が古い。
+
+4
+
+⇒
+　順次更新します。
+⇒ p.21
+「遊具を更新します。」
+
+5
+
+4
+（１）公園を整える
+　トイレを増やしてほしい。
+⇒
+　設置を検討します。
+12
+⇒
+p.22
+「トイレを整備します。」
+"""
+
+
+def test_arrow_bare_numbers_in_and_between_rows_are_stray() -> None:
+    # l.6 "4" is followed by the ①→② arrow, l.13 "5" by another number,
+    # l.20 "12" by the lone ②→③ arrow: none of them opens a row.
+    reading = _read(ARROW_STRAY_NUMBERS)
+    assert reading.form == "arrow"
+    assert [o.number for o in reading.opinions] == [3, 4]
+    assert reading.opinions[0].opinion == "公園の遊具が古い。"
+    assert reading.opinions[0].response == "順次更新します。"
+    assert reading.opinions[1].opinion == "トイレを増やしてほしい。"
+    assert [[r.page for r in o.reflections] for o in reading.opinions] == [[21], [22]]
+    assert reading.opinions[0].reflections[0].section == ""
+    assert sorted(w.source.line for w in reading.warnings) == [6, 13, 20]
+    assert all("skipped" in w.message for w in reading.warnings)
+
+
+NUMBERED_STRAY = """\
+№ 意見の概要 市の考え方
+
+1
+
+　公園を増やしてほしい。
+
+　公園の整備を進めます。
+
+7
+
+2
+
+　バスの本数が少ない。
+
+　事業者と協議します。
+2
+"""
+
+
+def test_numbered_bare_page_numbers_are_skipped_with_a_warning() -> None:
+    # l.9 "7" is followed by the next number, l.16 "2" by nothing.
+    reading = _read(NUMBERED_STRAY)
+    assert reading.form == "numbered"
+    assert [(o.number, o.response) for o in reading.opinions] == [
+        (1, "公園の整備を進めます。"),
+        (2, "事業者と協議します。"),
+    ]
+    assert sorted(w.source.line for w in reading.warnings) == [9, 16]
+
+
 # --- form "spaced": 08_komae ---------------------------------------------------------
 
 

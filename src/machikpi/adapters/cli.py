@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..core.errors import MachikpiError
-from ..core.reader import read, read_plan
 from ..core.model import Plan
+from ..core.reader import read, read_plan
 from ..core.rows import kpi_rows, opinion_rows
 from . import audit_cli, evaluate_cli, report_cli, storage_cli
 from .plan_json import plan_to_json

@@ -217,7 +217,7 @@ class PlanLink:
 
 @dataclass
 class ExtractWarning:
-    """Something the importer could not read or had to recover; never silent."""
+    """Something the reader could not read or had to recover; never silent."""
 
     source: SourceRef
     message: str
@@ -230,7 +230,7 @@ class ExtractWarning:
 class Plan:
     """The structured reading of one plan document.
 
-    ``layout`` names the importer that read it; ``nodes`` are the roots of the
+    ``layout`` names the reading pipeline that read it (``general``); ``nodes`` are the roots of the
     hierarchy; ``opinions`` is filled for opinion tables; ``links`` for
     cross-plan links; ``warnings`` lists what could not be read with certainty.
     """

@@ -15,7 +15,7 @@ Stages (each keeps its result for inspection, see :class:`pipeline.Reading`):
 from __future__ import annotations
 
 from ..errors import UnknownLayoutError
-from ..model import Plan
+from ..model import CellStatus, Indicator, Plan
 from ..source import SourceText
 from .opinions import OpinionReading, read_opinions
 from .pipeline import Reading, read
@@ -27,6 +27,12 @@ __all__ = ["OpinionReading", "Reading", "read", "read_opinions", "read_plan"]
 OPINION_MIN_SCORE = 0.5
 
 
+def _weak(ind: Indicator) -> bool:
+    """Read by position only, or without a single printed number."""
+    cells = [c for s in ind.series for c in (s.baseline, *s.targets, *s.actuals)]
+    return ind.uncertain or not any(c.status is CellStatus.VALUE for c in cells)
+
+
 def read_plan(source: SourceText) -> Plan:
     """The structured plan read from ``source``: its indicators (stages 1–4)
     and, where the document is an opinion table, its opinions (stage 5).
@@ -34,13 +40,20 @@ def read_plan(source: SourceText) -> Plan:
     Raises :class:`~machikpi.core.errors.UnknownLayoutError` when the document
     holds no indicator and no opinion."""
     plan = read(source).plan
-    has_indicators = any(True for _ in plan.indicators())
     op = read_opinions(source)
+    if op.opinions and op.score >= 0.8 and all(_weak(ind) for _, ind in plan.indicators()):
+        # A clear opinion table: indicators read only by position or without any value are its words.
+        for _, node in plan.walk():
+            node.indicators = []
+    has_indicators = any(True for _ in plan.indicators())
     if op.opinions and op.score >= OPINION_MIN_SCORE:
         plan.opinions = op.opinions
-        plan.warnings += op.warnings
         if not has_indicators:
+            # An opinion table: the KPI stages' remarks on its text are no concern of it.
             plan.nodes = op.nodes
+            plan.warnings = list(op.warnings)
+        else:
+            plan.warnings += op.warnings
     if not has_indicators and not plan.opinions:
         raise UnknownLayoutError(
             "計画文書として読めません: 指標 (数値目標・KPI・成果指標) の表も意見の表も見つかりませんでした",

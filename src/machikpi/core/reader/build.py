@@ -8,7 +8,7 @@ the cells through the project's quantity and period readers
 :class:`~machikpi.core.model.Indicator`, with one policy for every form:
 
 * a baseline split by group (``小 79.9% 中 66.3%``) gives one series per
-  group, targets split alike (``machikpi.core.importers.common`` rules);
+  group, targets split alike;
 * a cell in words (``設置``, ``全員取得``) is status ``text`` with no value;
 * ``なし`` alone is status ``none`` (no value exists), ``待機児童なし`` is 0;
 * a year range (``H15~19平均値``) gives its last year, the range kept in notes;
@@ -155,12 +155,18 @@ def build(record: Record, doc: str, warnings: list[ExtractWarning]) -> Indicator
     unit = normalise_unit(record.unit) if record.unit else next((c.unit for c in cells if c.unit), None)
     printed = list(dict.fromkeys(c.unit for c in cells if c.unit))
     if record.unit is None and len(printed) > 1:
-        warnings.append(ExtractWarning(where, f"セルの単位が異なります {printed}: 最初の {unit} を使いました"))
+        warnings.append(
+            ExtractWarning(where, f"セルの単位が異なります {printed}: 最初の {unit} を使いました")
+        )
     for c in cells:
         if c.repairs:
-            warnings.append(ExtractWarning(where, f"文字化けを修復して読みました: {c.raw!r} ({', '.join(c.repairs)})"))
+            warnings.append(
+                ExtractWarning(where, f"文字化けを修復して読みました: {c.raw!r} ({', '.join(c.repairs)})")
+            )
         elif unit and c.status is CellStatus.VALUE and not c.unit and record.unit is None:
-            warnings.append(ExtractWarning(where, f"セル {c.raw!r} に単位がありません ({unit} として読みました)"))
+            warnings.append(
+                ExtractWarning(where, f"セル {c.raw!r} に単位がありません ({unit} として読みました)")
+            )
     notes = [*record.notes, *(n for c in cells for n in c.notes)]
     for c in cells:
         # ``※健康いせさき21(第3次)検討にあわせて設定予定``: a pending cell's explanation.

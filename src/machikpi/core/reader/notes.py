@@ -42,7 +42,6 @@ _MATH = re.compile(r"\$\$?([^$]+?)\$\$?")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 
-
 def render_latex(text: str) -> str:
     """Render the LaTeX math of PDF-extracted text as plain text.
 

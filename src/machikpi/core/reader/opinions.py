@@ -468,24 +468,80 @@ def _content_lines(source: SourceText, title: _Line | None) -> list[_Line | None
     return out
 
 
+def _is_furniture(text: str) -> bool:
+    """Page furniture (NFKC, stripped): a document label, a page number, a caption row."""
+    return bool(_DOC_LABEL.match(text) or _PAGE_NUMBER.match(text)) or _is_caption_line(text)
+
+
+def _bare_number(text: str) -> int | None:
+    """The number of a line holding only a number (NFKC, stripped), else ``None``."""
+    m = _ROW_NUMBER.match(text)
+    return int(m.group(1)) if m else None
+
+
+def _no_row_text(text: str | None) -> bool:
+    """Whether ``text``, the content after a bare number line, shows that the
+    number opens no row: nothing, an arrow (the row's ⇒ cannot come before its
+    施策名/意見) or a cited-page marker (``p.21``)."""
+    return text is None or bool(_ARROW_LINE.match(text) or _PAGE.match(text))
+
+
+def _stray_number(source: SourceText, n: int, previous: int | None) -> tuple[bool, int | None]:
+    """Whether the bare number on line ``n`` is a stray number (a page number
+    printed in or between rows), and the line of a second bare number right
+    after it that is the stray one instead (``None`` when there is none).
+
+    A number alone on its line opens a row only when the next content (blank
+    lines and page furniture skipped) is the row's text: not an arrow, not a
+    page marker, not another number. Of two numbers in a row, the one that
+    continues the sequence (``previous + 1``) is the row number, else the
+    later one (it stands next to its text)."""
+    number = _bare_number(source.line(n).strip())
+    k = n + 1
+    nxt: str | None = None
+    while k <= len(source.lines):
+        t = source.line(k).strip()
+        if t and not _is_furniture(t):
+            nxt = t
+            break
+        k += 1
+    if _no_row_text(nxt):
+        return True, None
+    assert nxt is not None
+    following = _bare_number(nxt)
+    if following is None:
+        return False, None
+    if previous is not None and number == previous + 1 and following != previous + 1:
+        return False, k
+    return True, None
+
+
+def _stray_warning(source: SourceText, n: int) -> ExtractWarning:
+    text = source.line(n).strip()
+    return source.warn(n, f"number line {text!r} is not followed by its row's text: skipped as a page number")
+
+
 def _row_starts(lines: list[_Line | None]) -> tuple[list[int], list[int]]:
     """Indexes (into ``lines``) of the № lines, and of number lines that are not.
 
     A line holding only a number, outside a quote, starts a row when a lone
     ``⇒`` (the ①→② arrow) follows it before the next such number line. A
-    number line with no arrow after it is a stray page number. When a stray
-    number cuts the expected next row (number = previous + 1) off from its
-    arrow, the row is kept and the stray skipped; a stray that happens to be
-    the next row number is told apart by having no cell text between it and
-    the arrow."""
+    number line directly followed by an arrow or a page marker (not by the
+    row's 施策名/意見 text) or with no arrow after it is a stray page number.
+    When a stray number cuts the expected next row (number = previous + 1)
+    off from its arrow, the row is kept and the stray skipped; a stray that
+    happens to be the next row number is told apart by having no cell text
+    between it and the arrow."""
     candidates: list[int] = []
+    early: list[int] = []  # followed at once by an arrow or a page marker
     depth = 0
     for i, ln in enumerate(lines):
         if ln is None:
             depth = 0
             continue
         if depth == 0 and _ROW_NUMBER.match(ln.text):
-            candidates.append(i)
+            nxt = next((x.text for x in lines[i + 1 :] if x is not None), None)
+            (early if _no_row_text(nxt) else candidates).append(i)
         depth = max(0, depth + ln.text.count("「") - ln.text.count("」"))
 
     def number(k: int) -> int:
@@ -524,7 +580,7 @@ def _row_starts(lines: list[_Line | None]) -> tuple[list[int], list[int]]:
             continue
         strays.append(candidates[k])
         k += 1
-    return starts, strays
+    return starts, sorted(strays + early)
 
 
 def _heading(raw: str) -> tuple[str, str, str] | None:
@@ -1036,6 +1092,8 @@ def _read_spaced(source: SourceText) -> _Out:
     columns: list[str] = []
     numbered = False
     role = ""
+    previous: int | None = None
+    skip: set[int] = set()  # stray number lines found ahead
     for n in range(1, len(source.lines) + 1):
         text = source.line(n).strip()
         if not text or "|" in text:
@@ -1051,12 +1109,23 @@ def _read_spaced(source: SourceText) -> _Out:
         if text.startswith(_FOOTER_WORDS) or text[0] in _MARK_CHARS:
             columns, cur = [], None  # a footer or a new heading ends the table
             continue
+        if n in skip:
+            continue
         body = source.raw(n).rstrip("\r\n").lstrip()
         number: int | None = None
         if numbered:
             m = _LEAD_NUMBER.match(body)
+            if m and _bare_number(text) is not None:
+                stray, other = _stray_number(source, n, previous)
+                if stray:
+                    out.warnings.append(_stray_warning(source, n))
+                    continue
+                if other is not None:
+                    skip.add(other)
+                    out.warnings.append(_stray_warning(source, other))
             if m:
                 number = int(nfkc(m.group(1)))
+                previous = number
                 body = body[m.end() :]
         run = _RUN.search(body)
         if run is None and number is None:
@@ -1126,6 +1195,7 @@ def _read_numbered(source: SourceText) -> _Out:
     expected: int | None = None
     role = "opinion"
     text_seen = False
+    skip: set[int] = set()  # stray number lines found ahead
     n = 1
     while n <= len(source.lines):
         text = source.line(n).strip()
@@ -1149,6 +1219,18 @@ def _read_numbered(source: SourceText) -> _Out:
                 n = after
                 continue
         m = _ALONE_NUMBER.match(text)
+        if header and m and n in skip:
+            n += 1
+            continue
+        if header and m:
+            stray, other = _stray_number(source, n, None if expected is None else expected - 1)
+            if stray:
+                out.warnings.append(_stray_warning(source, n))
+                n += 1
+                continue
+            if other is not None:
+                skip.add(other)
+                out.warnings.append(_stray_warning(source, other))
         if header and m and (expected is None or int(m.group(1)) == expected):
             number = int(m.group(1))
             cur = _Cells(number, n)

@@ -64,6 +64,9 @@ _ARABIC = re.compile(
     r"^(?P<num>[0-9０-９]{1,2})\s+(?P<title>(?:\d{1,2}(?=[^\d\s,.%]))?[^\s\d\u3040-\u309f、。].{0,40})$"
 )
 
+#: Words that make a chapter a plan node when its title ends in them (``第5章 市民生活分野``).
+CHAPTER_LEVELS = ("分野",)
+
 #: Titles that name a section of the document, not a plan node.
 SECTION_WORDS = (
     "現状と課題",
@@ -179,6 +182,19 @@ def read_numbering(raw: str) -> Numbering | None:
     return None
 
 
+def _untag(title: str) -> str:
+    return match_key(re.sub(r"[~～].*?[~～]", "", nfkc(title)))
+
+
+def _close(a: str, b: str) -> bool:
+    """Two titles that differ by OCR damage or a tagline (``～…～``), not in substance."""
+    ka = match_key(re.sub(r"[~～].*?[~～]", "", nfkc(a)))
+    kb = match_key(re.sub(r"[~～].*?[~～]", "", nfkc(b)))
+    if ka == kb or ka.startswith(kb) or kb.startswith(ka):
+        return True
+    return len(ka) == len(kb) and sum(x != y for x, y in zip(ka, kb, strict=True)) <= len(ka) // 3
+
+
 def is_section_title(title: str) -> bool:
     """A title that names a part of the document (``現状と課題``), not a plan node."""
     t = re.sub(r"\s+", "", nfkc(title))
@@ -206,10 +222,26 @@ class Outline:
     _listed: dict[str, tuple[int, Numbering, int]] = field(default_factory=dict)
     #: Titles of headings in the order listed, and how many were re-entered.
     _order: list[str] = field(default_factory=list)
+    #: ``id()`` of the nodes opened by chapter headings (第N章).
+    chapters: set[int] = field(default_factory=set)
     _entered: int = -1
 
     def heading(self, num: Numbering, title: str, line: int) -> Node | None:
         """Open a heading at ``line``; returns its node (``None`` for a section)."""
+        listed = [self._listed[k][1] for k in self._order if self._listed[k][1].style == num.style]
+        entered_style = (
+            self._listed[self._order[self._entered]][1].style
+            if 0 <= self._entered < len(self._order)
+            else None
+        )
+        if entered_style == num.style and listed and num.style != "caption":
+            key = match_key(title)
+            known = any(match_key(x.title) == key for x in listed)
+            retitled = any(x.code == num.code and _close(x.title, title) for x in listed)
+            if not known and not retitled:
+                # A numbered item inside a listed heading's page (取組内容 1. 2. …) is its content.
+                self._stack.append(_Open(num.style, None, False))
+                return None
         for i, o in enumerate(self._stack):
             if o.style == num.style:
                 del self._stack[i:]
@@ -221,14 +253,21 @@ class Outline:
                 if rec.node is not None and num.level and not rec.node.level:
                     rec.node.level = num.level
         chapter = num.style.startswith("chapter") or (num.style == "roman" and not self._stack)
+        if chapter:
+            # A chapter's own list of headings holds within the chapter.
+            self._listed, self._order, self._entered = {}, [], -1
         title = join_wrapped(title)
         in_section = any(o.node is None and not o.chapter for o in self._stack)
         caption = num.style == "caption"
         untitled_level = not title and bool(num.level) and not chapter
         if untitled_level:
-            self.warnings.append(ExtractWarning(SourceRef(self.doc, line), f"{num.level}{num.code} に題がありません"))
+            self.warnings.append(
+                ExtractWarning(SourceRef(self.doc, line), f"{num.level}{num.code} に題がありません")
+            )
         if not caption and (
-            in_section or (title and is_section_title(title)) or (not title and not chapter and not untitled_level)
+            in_section
+            or (title and is_section_title(title))
+            or (not title and not chapter and not untitled_level)
         ):
             self._stack.append(_Open(num.style, None, chapter))
             return None
@@ -247,6 +286,28 @@ class Outline:
         siblings = parent.children if parent else self.roots
         key = match_key(title)
         node = next((n for n in siblings if n.code == num.code and match_key(n.title) == key), None)
+        if node is None and key and not caption:
+            same = next(
+                (n for n in siblings if n.code == num.code and n.code and num.style != "caption"), None
+            )
+            if (
+                same is not None
+                and any(match_key(same.title) == k for k in self._order)
+                and _close(same.title, title)
+            ):
+                # The list printed ``埴保己ープラン``, the heading ``塙保己一プラン``: the heading wins
+                # (a tagline ``～…～`` after the heading's title is no difference).
+                if _untag(same.title) != _untag(title):
+                    self.warnings.append(
+                        ExtractWarning(
+                            SourceRef(self.doc, line),
+                            f"見出し「{title}」が章の一覧の「{same.title}」と異なります (見出しを採りました)",
+                        )
+                    )
+                if not match_key(same.title).startswith(match_key(title)):
+                    same.title = title
+                same.source = SourceRef(self.doc, line)
+                node = same
         if node is None and num.level and key:
             # ``基本目標2 まちの創生`` where 基本目標3 is まちの創生: a misprinted number.
             node = next((n for n in siblings if n.level == num.level and match_key(n.title) == key), None)
@@ -257,13 +318,28 @@ class Outline:
                         f"見出しの番号 {num.level}{num.code} は誤植とみなし、同じ題の {num.level}{node.code} としました",
                     )
                 )
+        if (
+            node is not None
+            and not node.indicators
+            and not node.children
+            and node.source
+            and node.source.line < line
+        ):
+            # A heading listed first and printed now: its place is the heading's.
+            node.source = SourceRef(self.doc, line)
         if node is None:
             level = num.level or ("章" if chapter else "")
+            if chapter:
+                # ``第5章 市民生活分野``: a chapter whose title ends in a level word is that level.
+                # (分野 only: a chapter called 重点戦略 or 基本目標と具体的な施策 is a part of the document.)
+                level = next((w for w in CHAPTER_LEVELS if title.endswith(w) and len(title) > len(w)), level)
             node = Node(level=level, code=num.code, title=title, source=SourceRef(self.doc, line))
             siblings.append(node)
+            if chapter:
+                self.chapters.add(id(node))
         self._stack.append(_Open(num.style, node, chapter))
         if key and key not in self._listed:
-            self._listed[key] = (len(self._stack) - 1, num, line)
+            self._listed[key] = (len(self._stack) - 1, Numbering(num.style, num.level, num.code, title), line)
             self._order.append(key)
         return node
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..model import Indicator, Node, Plan
 from ..source import SourceText
-from ..text import join_wrapped
+from ..text import collapse_spaces
 from .lines import Line, read_lines
 from .outline import Outline
 from .tables import TableReader
@@ -64,7 +64,7 @@ _DOC_WORDS = (
 def _title(source: SourceText) -> str:
     """The document's title: the cover lines up to the first that names a kind
     of document (計画, 戦略, 評価 …), joined; else the first short line."""
-    lines = [join_wrapped(t.strip().lstrip("#").strip()) for t in source.lines[:80] if "\t" not in t]
+    lines = [collapse_spaces(t.strip().lstrip("#").strip()) for t in source.lines[:80] if "\t" not in t]
     lines = [t for t in lines if t and not t.isdigit()][:15]
     for k, t in enumerate(lines):
         if any(w in t for w in _DOC_WORDS) and len(t) <= 60 and not re.search("[。、]", t):
@@ -109,6 +109,18 @@ def _has(node: Node, pred: Callable[[Node], bool]) -> bool:
     return pred(node) or any(_has(c, pred) for c in node.children)
 
 
+def _compose_codes(nodes: list[Node], chapters: set[int]) -> None:
+    """Items numbered ``1.``, ``2.`` … in chapter 5 are ``5-1``, ``5-2`` …: the
+    code the document's own cross-references use (政策連携プラン → ``5-1``).
+    Items with a level word of their own (基本目標1) keep their number."""
+    for n in nodes:
+        if id(n) in chapters and n.code and n.code.isdigit():
+            for c in n.children:
+                if not c.level and c.code and c.code.isdigit():
+                    c.code = f"{n.code}-{c.code}"
+        _compose_codes(n.children, chapters)
+
+
 def plan_roots(roots: list[Node]) -> list[Node]:
     """The plan's node tree from the document's outline: chapters (``第N章``,
     ``章``-level nodes) above nodes with a level word (基本目標 …) are parts of
@@ -119,7 +131,9 @@ def plan_roots(roots: list[Node]) -> list[Node]:
     for n in roots:
         has_level = _has(n, lambda x: bool(x.level) and x.level != "章")
         has_ind = _has(n, lambda x: bool(x.indicators))
-        if not has_level and not has_ind:
+        root = n
+        below_level = any(_has(c, lambda x: bool(x.level)) for c in root.children)
+        if not has_ind and (not has_level or n.level == "章" or not below_level):
             continue
         if n.level == "章" and has_level and not n.indicators:
             out.extend(plan_roots(n.children))
@@ -143,6 +157,7 @@ def read(source: SourceText) -> Reading:
                 orphan = Node(level="", code=None, title="")
             node = orphan
         node.indicators.append(ind)
+    _compose_codes(outline.roots, outline.chapters)
     plan.nodes = [*([orphan] if orphan else []), *plan_roots(outline.roots)]
     plan.links = list(tables.links.values())
     _attach_legends(lines, [ind for _, ind in tables.indicators])

@@ -183,6 +183,7 @@ class TableReader:
     toc: list[Numbering] = field(default_factory=list)
     _labels: bool | None = None
     _table_line: int = 0
+    _fresh: Node | None = None
     announced: dict[tuple[str, str], tuple[Numbering, int]] = field(default_factory=dict)
     _opened: list[tuple[str, str]] = field(default_factory=list)
     #: The last goal-level heading: (style, code, key of the first section title under it).
@@ -319,6 +320,10 @@ class TableReader:
         num = read_numbering(ln.raw if ln.repairs == [] else ln.text)
         if num is not None and not is_value(text) and not looks_like_unit_value(text):
             return self.heading(i, num)
+        from .outline import is_section_title
+
+        if self.note_mode and len(text) <= 20 and is_section_title(text):
+            self.note_mode = False
         if self.note_mode and self.last is not None and (voc.role_of(text) is None or len(text) > 40):
             ln.kind, ln.note = "note", f"note of {self.last.name}"
             self.add_note(text, ln)
@@ -327,9 +332,23 @@ class TableReader:
         role = voc.role_of(text)
         if self._is_header_cell(text) or (role and len(text) <= 40 and not is_prose(text)):
             return self.stream(i)
+        nxt_i = i + 1 if i + 1 < len(self.lines) and self.lines[i + 1].kind == "cell" else None
+        wrapped = (
+            nxt_i is not None
+            and len(text) <= 30
+            and len(self.lines[nxt_i].text) <= 20
+            and self.outline.repeat_of_listed(text + self.lines[nxt_i].text)
+        )
+        if wrapped and nxt_i is not None:
+            # A listed title wrapped over two lines on its page.
+            ln.kind, ln.note = "heading", "title of a heading in the chapter's list (wrapped)"
+            self.lines[nxt_i].kind, self.lines[nxt_i].note = "heading", "end of the title above"
+            self._opener = ""
+            self._since_table = False
+            return nxt_i + 1
         if len(text) <= 40 and self.outline.repeat_of_listed(text):
-            ln.kind, ln.note = "heading", "heading recovered from the chapter's list"
-            self.warn(ln.no, f"見出し「{text}」を章の一覧から補いました")
+            # The item's page prints its title unnumbered: the heading of the chapter's list.
+            ln.kind, ln.note = "heading", "title of a heading in the chapter's list"
             self._opener = ""
             self._since_table = False
             return i + 1
@@ -345,9 +364,32 @@ class TableReader:
                 return i + 1
         ln.kind = "prose" if is_prose(text) else "text"
         node = self.outline.node()
-        if node is not None and ln.kind == "prose" and not _FOOTNOTE.match(text):
-            # The body printed for the node (方向性, 取組内容).
-            body = re.sub(r"^[-・•]\s*", "", text)
+        fresh = self._fresh
+        self._fresh = None
+        from .outline import is_section_title
+
+        if (
+            node is not None
+            and fresh is node
+            and not node.text
+            and "。" not in text
+            and len(text) <= 40
+            and not is_section_title(text)
+            and vocabulary().role_of(text) is None
+        ):
+            # ``第2章 健康福祉分野`` / ``だれもが健やかに暮らせるまち``: the heading's subtitle.
+            node.text = join_wrapped(text)
+            ln.note = "subtitle of the heading above"
+            return i + 1
+        if (
+            node is not None
+            and not _FOOTNOTE.match(text)
+            and not text.startswith(("▲", "△", "図", "表", "写真"))
+            and not _BLOCK_MARK.match(text)
+            and id(node) not in self.outline.chapters
+        ):
+            # The body printed for the node (方向性, 取組内容), as printed.
+            body = text
             node.text = f"{node.text}\n{body}" if node.text else body
         self.note_mode = False
         return i + 1
@@ -386,7 +428,9 @@ class TableReader:
                     # ``…の合計(経済センサス)※雇用期間1カ月以内の臨時雇用者は含まない``
                     first, _, remark = first.partition("※")
                 if (
-                    re.search(r"(?:数|割合|率|量|額|合計|人口|面積)(?:[(（][^()（）]*[)）])?(?:のこと)?$", first)
+                    re.search(
+                        r"(?:数|割合|率|量|額|合計|人口|面積)(?:[(（][^()（）]*[)）])?(?:のこと)?$", first
+                    )
                     and ind.definition is None
                 ):
                     ind.definition = first + ("。" if _ and not remark else "")
@@ -411,7 +455,9 @@ class TableReader:
                         for k in range(len(name_key) - len(key) + 1)
                         if _one_off(key, name_key[k : k + len(key)])
                     )
-                    self.warn(ln.no, f"注記の見出し語「{term}」を指標名の「{spelled}」とみなしました (1文字違い)")
+                    self.warn(
+                        ln.no, f"注記の見出し語「{term}」を指標名の「{spelled}」とみなしました (1文字違い)"
+                    )
                     term = spelled
             if named:
                 named[-1].notes.append(f"{term}{m.group('sep')}{text}")
@@ -436,8 +482,11 @@ class TableReader:
             if len(target) != 1:
                 target = []
         if not target:
+            cell_mark = f"※{number}" if number else "(※)"
             target = [
-                r for r in rows if any("(※)" in c.raw for sr in r.series for c in (sr.baseline, *sr.targets))
+                r
+                for r in rows
+                if any(cell_mark in c.raw for sr in r.series for c in (sr.baseline, *sr.targets))
             ]
         if not target and len(rows) == 1:
             target = rows
@@ -477,7 +526,7 @@ class TableReader:
         elif label and getattr(self, "_note_open", False) and self.last.notes:
             self.last.notes[-1] += note
         elif label:
-            self.last.notes.append(f"{label}：{note}")
+            self.last.notes.append(note if note.startswith(label) else f"{label}：{note}")
             self._note_open = True
         else:
             self.last.notes.append(note)
@@ -521,7 +570,9 @@ class TableReader:
             seen = [c for (st, c) in self._opened if st == num.style]
             if num.code.isdigit() and seen and seen[-1].isdigit() and int(num.code) > int(seen[-1]) + 1:
                 gap = ", ".join(f"{num.level}{k}" for k in range(int(seen[-1]) + 1, int(num.code)))
-                self.warn(ln.no, f"{gap} が見当たりません ({num.level}{seen[-1]} の次が {num.level}{num.code})")
+                self.warn(
+                    ln.no, f"{gap} が見当たりません ({num.level}{seen[-1]} の次が {num.level}{num.code})"
+                )
             self._opened.append((num.style, num.code))
         if not node_is_goal and self._goal is not None:
             key = match_key(title)
@@ -530,12 +581,28 @@ class TableReader:
             elif key and key == self._goal[2]:
                 # The goal's first section again, with no goal heading: the next goal's page.
                 nxt = next(
-                    (t for t in self.toc if t.style == self._goal[0] and t.code == _next_code(self._goal[1])), None
+                    (t for t in self.toc if t.style == self._goal[0] and t.code == _next_code(self._goal[1])),
+                    None,
                 )
                 if nxt is not None:
                     self.outline.heading(nxt, nxt.title, ln.no)
-                    self.warn(ln.no, f"見出しが印字されていないため、目次から「{nxt.level}{nxt.code} {nxt.title}」を補いました")
+                    self.warn(
+                        ln.no,
+                        f"見出しが印字されていないため、目次から「{nxt.level}{nxt.code} {nxt.title}」を補いました",
+                    )
                     self._goal = (nxt.style, nxt.code, key)
+        if title and re.search(r"[\u3040-\u309f]$", title) and consumed < len(self.lines):
+            cont = self.lines[consumed]
+            if (
+                cont.kind == "cell"
+                and len(cont.text) <= 20
+                and read_numbering(cont.raw) is None
+                and not is_prose(cont.text)
+            ):
+                # ``2. 高齢者が安心して`` / ``暮らせる地域づくり``: a title wrapped onto the next line.
+                title += cont.text
+                cont.kind, cont.note = "heading", "end of the heading's title"
+                consumed += 1
         node = self.outline.heading(num, title, ln.no)
         if node_is_goal and node is not None:
             self._goal = (num.style, num.code, None)
@@ -544,6 +611,16 @@ class TableReader:
             self._recover_first(path[-2], num, ln.no)
         ln.kind = "heading"
         ln.note = f"node {num.code} {title}" if node else f"section {num.code} {title}"
+        self._fresh = node if node is not None and id(node) in self.outline.chapters else None
+        if (
+            node is None
+            and self.outline.node() is not None
+            and num.style in ("dot", "paren", "circled", "arabic")
+        ):
+            # A numbered item of a node's page (取組内容 1. 2. …): part of its body.
+            owner = self.outline.node()
+            assert owner is not None
+            owner.text = f"{owner.text}\n{ln.text}" if owner.text else ln.text
         self.header = None
         self.note_mode = False
         self.last = None
@@ -662,8 +739,10 @@ class TableReader:
             k = j + 1
             if k < len(lines) and lines[k].kind == "cell" and not _CODE_LINE.match(lines[k].text):
                 cont = lines[k].text
+                # Only an unfinished title (``…による``) continues on the next line.
                 if (
-                    len(cont) <= 20
+                    re.search(r"[\u3040-\u309f]$", title)
+                    and len(cont) <= 20
                     and not is_prose(cont)
                     and read_numbering(lines[k].raw) is None
                     and not cont.startswith(("▶", "■", "●"))
@@ -736,7 +815,10 @@ class TableReader:
         self._table_line = ln.no
         self.last = None
         if self.role is None and self.outline.node() is not None and self._labelled_doc():
-            self.warn(ln.no, f"表の種類を示すラベル (数値目標・KPI など) がないため {self.current_role()} の表としました")
+            self.warn(
+                ln.no,
+                f"表の種類を示すラベル (数値目標・KPI など) がないため {self.current_role()} の表としました",
+            )
         j = i + 1
         # A header wrapped onto the next row (``…\t基準値`` / ``\t目標値``).
         while j < len(self.lines) and self.lines[j].is_row and not self.lines[j].cells[0].strip():
@@ -744,8 +826,8 @@ class TableReader:
             kinds = [vocabulary().column_kind(c) for c in more]
             if not more or not all(k in ("baseline", "target", "actual", "unit", "note") for k in kinds):
                 break
-            for c, k in zip(more, kinds, strict=True):
-                header.columns.append(Column(k, c, _period(c)))
+            for cell_text, k in zip(more, kinds, strict=True):
+                header.columns.append(Column(k, cell_text, _period(cell_text)))
             self.lines[j].kind, self.lines[j].note = "header", "header continued"
             j += 1
         # A sub-row of years under the value columns.
@@ -803,9 +885,11 @@ class TableReader:
                 # Name split into cells: join the leading text cells.
                 k = len(cells) - ncol
                 if all(not is_value(c) for c in cells[name_i : name_i + k + 1]):
-                    cells = (
-                        cells[:name_i] + [join_name(cells[name_i : name_i + k + 1])] + cells[name_i + k + 1 :]
-                    )
+                    cells = [
+                        *cells[:name_i],
+                        join_name(cells[name_i : name_i + k + 1]),
+                        *cells[name_i + k + 1 :],
+                    ]
                     self.warn(ln.no, "列数が見出しより多いため、先頭のセルを指標名として結合しました")
                 else:
                     self.warn(ln.no, f"見出しにない列を無視しました: {extra}")
@@ -834,7 +918,7 @@ class TableReader:
                 and len(p.text) <= 30
                 and "。" not in p.text
                 and not has_name_ending(p.text)
-                and not has_name_ending(p.text + name) is False
+                and has_name_ending(p.text + name) is not False
             ):
                 # ``農産物直売所の`` / ``売上額\t3.5億円\t4億円以上``: the name began on the line above.
                 name = join_name([p.text, name])
@@ -850,7 +934,9 @@ class TableReader:
         # (``\t学校 40.0%\t学校 60.0%``), or a name wrapped before its values
         # (``住民の\t\t`` / ``割合\t12.5%\t20.0%``).
         nxt = i + 1
-        while nxt < len(self.lines) and self.lines[nxt].is_row and read_header(self.lines[nxt].cells, 0) is None:
+        while (
+            nxt < len(self.lines) and self.lines[nxt].is_row and read_header(self.lines[nxt].cells, 0) is None
+        ):
             c2 = self.lines[nxt].cells + [""] * max(0, ncol - len(self.lines[nxt].cells))
             name2 = c2[name_i].strip()
             vals2 = [c2[k] for k in header.value_columns]
@@ -872,7 +958,12 @@ class TableReader:
             values = [cells[k] for k in header.value_columns]
             self.lines[nxt].kind, self.lines[nxt].note = "row", "continues the row above"
             nxt += 1
-        if not wrapped_above and nxt == i + 1 and name_i < len(ln.raw_cells) and len(ln.raw_cells) >= len(ln.cells):
+        if (
+            not wrapped_above
+            and nxt == i + 1
+            and name_i < len(ln.raw_cells)
+            and len(ln.raw_cells) >= len(ln.cells)
+        ):
             name = ln.raw_cells[name_i]
         for k, col in enumerate(header.columns):
             if col.kind == "node" and k < len(cells) and cells[k].strip():
@@ -914,11 +1005,8 @@ class TableReader:
                 rec.unit = text.strip() or None
             elif col.kind == "verdict":
                 rec.verdict = text.strip() or None
-            elif col.kind in ("note", "code", "direction"):
-                if text.strip():
-                    rec.notes.append(f"{col.text}: {text}" if col.kind == "code" else text)
-        if not rec.targets and any(c.kind == "target" for c in header.columns) is False:
-            pass
+            elif col.kind in ("note", "code", "direction") and text.strip():
+                rec.notes.append(f"{col.text}: {text}" if col.kind == "code" else text)
         return rec
 
     def _missing_heading(self, k: int) -> None:
@@ -1132,12 +1220,17 @@ class TableReader:
                     head_part, _, rest = title.rpartition(" ")
                     if has_name_ending(rest) and not has_name_ending(head_part):
                         title, tail = head_part, rest
-                nxt = j + 1
+                after = j + 1
                 consumed = j + 1
-                if not title and nxt < n and lines[nxt].kind == "cell" and looks_like_name(lines[nxt].text):
-                    title = lines[nxt].text
-                    lines[nxt].kind, lines[nxt].note = "heading", "title of the heading above"
-                    consumed = nxt + 1
+                if (
+                    not title
+                    and after < n
+                    and lines[after].kind == "cell"
+                    and looks_like_name(lines[after].text)
+                ):
+                    title = lines[after].text
+                    lines[after].kind, lines[after].note = "heading", "title of the heading above"
+                    consumed = after + 1
                 node = self.outline.heading(num, title, c.no)
                 c.kind, c.note = "heading", f"heading {num.code} {title}"
                 if tail:
@@ -1227,7 +1320,7 @@ class TableReader:
                 ):
                     label = remove_spaces(t)
                     note = re.sub(r"\s+", "", lines[nxt].text)
-                    if label in voc.definition_labels or label.endswith("説明") and e.definition is None:
+                    if label in voc.definition_labels or (label.endswith("説明") and e.definition is None):
                         e.definition = note
                     else:
                         e.notes.append(note)
@@ -1354,22 +1447,23 @@ class TableReader:
                 e.line.kind, e.line.note = "text", "no value follows: not a table"
             return
         if header.implicit:
-            # No header cells were printed: values can only be read next to their names.
+            # No header cells were printed: values can only be read next to their
+            # names, and a bare number (a row or page number) is no value.
             loose = []
             for e in entries:
-                if not e.adjacent:
+                if not e.adjacent or all(re.fullmatch(r"[\d,]+", v.text.strip()) for v in e.values):
                     e.values = []
         orphan_names: list[_Entry] = []
         orphan_groups: list[tuple[list[str], list[str]]] = []
         carried, self._carry = (self._carry, []) if not header.implicit else ([], self._carry)
         if loose:
             items, units = self._items([v.text for v in loose], has_unit_col)
-            groups = [(g, units) for g in self._groups(items, header, cols)]
+            loose_groups = [(g, units) for g in self._groups(items, header, cols)]
             # Names printed in a header block before a header repeated above the values.
-            for e, (g, u) in zip(carried, groups, strict=False):
+            for e, (g, u) in zip(carried, loose_groups, strict=False):
                 self._emit_entry(e, g, u[0] if u else None, header, cols, uncertain=True)
-            orphan_groups += groups[len(carried) :]
-            carried = carried[len(groups) :]
+            orphan_groups += loose_groups[len(carried) :]
+            carried = carried[len(loose_groups) :]
         for e in carried:
             self._valueless(e.line, header, name=e.name, node=e.node)
         i = 0

@@ -1,4 +1,4 @@
-"""The kpi-tables importer (重点戦略 chapters with ◆数値目標 / ◆KPI tables).
+"""The general reader on 重点戦略 chapters (重点戦略 chapters with ◆数値目標 / ◆KPI tables).
 
 Expected values are read off the seed text (line numbers of
 ``000_4cf7fbf0a1127527.txt``) or off the small hand-made document below.
@@ -6,15 +6,13 @@ Expected values are read off the seed text (line numbers of
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from machikpi.adapters.textfiles import read_source
-from machikpi.core.reader import read_plan
 from machikpi.core.model import CellStatus, Indicator, Plan, Role
+from machikpi.core.reader import read_plan
 from machikpi.core.source import SourceText
-from machikpi.samples import SEEDS, SEEDS_DIR
+from machikpi.samples import SEEDS_DIR
 
 SEED = "000_4cf7fbf0a1127527.txt"
 

@@ -1,4 +1,4 @@
-"""The strategy-measures importer (基本目標N-N → 具体的な施策 → KPI tables).
+"""The general reader on 総合戦略 goals and measures (基本目標N-N → 具体的な施策 → KPI tables).
 
 Values asserted for the seed are read off the seed text
 (``shared/seeds/003_06b39d270299f45c.txt``, line numbers given); the
@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from machikpi.adapters.textfiles import read_source
-from machikpi.core.reader import read_plan
 from machikpi.core.model import Bound, CellStatus, Indicator, Plan, Role, YearType
+from machikpi.core.reader import read_plan
 from machikpi.core.rows import kpi_rows
 from machikpi.core.source import SourceText
 from machikpi.samples import SEEDS_DIR

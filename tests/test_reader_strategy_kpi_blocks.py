@@ -1,7 +1,7 @@
-"""The strategy-blocks importer on its seed (002) and on hand-made documents.
+"""The general reader on KPI blocks with rationale rows on its seed (002) and on hand-made documents.
 
 Expected values are read off the seed text (line numbers given) and off the
-small documents written here, never copied from the importer's output.
+small documents written here, never copied from the reader's output.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from machikpi.adapters.textfiles import read_source
-from machikpi.core.reader import read_plan
-from machikpi.core.reader import notes as strategy_blocks
 from machikpi.core.model import CellStatus, Plan, Role, YearType
+from machikpi.core.reader import notes as strategy_blocks
+from machikpi.core.reader import read_plan
 from machikpi.core.rows import kpi_rows
 from machikpi.core.source import SourceText
 from machikpi.samples import SEEDS_DIR

@@ -1,20 +1,19 @@
-"""The opinion-table importer (意見の反映状況表) on seed 001 and on hand-made tables.
+"""The general reader on opinion-reflection tables (意見の反映状況表) on seed 001 and on hand-made tables.
 
 Expected values are read off the documents themselves (line numbers are
-lines of ``seeds/001_f3abde356c42c768.txt``), not copied from the importer.
+lines of ``seeds/001_f3abde356c42c768.txt``), not copied from the reader.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from machikpi.adapters.textfiles import read_source
-from machikpi.core.reader import read_plan
+from machikpi.core.errors import UnknownLayoutError
 from machikpi.core.model import Opinion, Plan
+from machikpi.core.reader import read_plan
 from machikpi.core.source import SourceText
-from machikpi.samples import SEEDS, SEEDS_DIR
+from machikpi.samples import SEEDS_DIR
 
 SEED = "001_f3abde356c42c768.txt"
 
@@ -37,7 +36,6 @@ def _op(plan: Plan, number: int) -> Opinion:
 def test_seed_rows_and_title(seed_plan: Plan) -> None:
     assert [o.number for o in seed_plan.opinions] == list(range(1, 11))
     assert seed_plan.title.startswith("平成30年度ひらつか行革ミーティング")  # l.2
-    assert seed_plan.layout == "opinion-table"
     five = _op(seed_plan, 5).source
     assert five is not None and five.line == 159
 
@@ -310,10 +308,11 @@ def test_lone_arrow_without_any_block_warns() -> None:
     assert any("nothing after it" in w.message for w in plan.warnings)
 
 
-def test_no_rows_gives_a_warning_not_an_error() -> None:
-    plan = read_plan(SourceText.from_text("t.txt", "意見内容 対応方針\n何もない\n"))
-    assert plan.opinions == []
-    assert plan.warnings
+def test_no_rows_is_a_clear_error_naming_the_file() -> None:
+    # Issue 9: a document with no indicator and no opinion gets that message (Japanese, file named).
+    with pytest.raises(UnknownLayoutError) as e:
+        read_plan(SourceText.from_text("t.txt", "意見内容 対応方針\n何もない\n"))
+    assert str(e.value).startswith("t.txt:") and "意見の表も見つかりませんでした" in str(e.value)
 
 
 def test_bare_page_number_inside_and_between_rows_is_skipped() -> None:
