@@ -14,6 +14,8 @@ Stages (each keeps its result for inspection, see :class:`pipeline.Reading`):
 
 from __future__ import annotations
 
+import re
+
 from ..errors import UnknownLayoutError
 from ..model import CellStatus, Indicator, Plan
 from ..source import SourceText
@@ -22,6 +24,8 @@ from .pipeline import Reading, read
 
 __all__ = ["OpinionReading", "Reading", "read", "read_opinions", "read_plan"]
 
+
+_OPINION_HINT = re.compile(r"意見|回答|市の考え|町の考え|村の考え|対応方針|提言|要望")
 
 #: Below this score a document is not taken for an opinion table.
 OPINION_MIN_SCORE = 0.5
@@ -40,7 +44,8 @@ def read_plan(source: SourceText) -> Plan:
     Raises :class:`~machikpi.core.errors.UnknownLayoutError` when the document
     holds no indicator and no opinion."""
     plan = read(source).plan
-    op = read_opinions(source)
+    # The opinion stage only where the text speaks of opinions at all (it is the costlier stage).
+    op = read_opinions(source) if _OPINION_HINT.search(source.text) else OpinionReading()
     if op.opinions and op.score >= 0.8 and all(_weak(ind) for _, ind in plan.indicators()):
         # A clear opinion table: indicators read only by position or without any value are its words.
         for _, node in plan.walk():

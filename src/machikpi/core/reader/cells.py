@@ -8,6 +8,7 @@ never raise.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..periods import find_periods
 from ..quantities import DASHES, KNOWN_UNITS, PENDING_WORDS, TALLYING_WORDS
@@ -34,6 +35,7 @@ _BIG_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+")
 _PROSE = re.compile(r"[。、]|です|ます|ている|られる|により|について")
 
 
+@lru_cache(maxsize=65536)
 def is_status_word(text: str) -> bool:
     """``—``, ``なし``, ``検討中``, ``集計中`` …: a cell that says why there is no number."""
     t = remove_spaces(text)
@@ -44,6 +46,7 @@ def is_status_word(text: str) -> bool:
     return any(w in t for w in (*PENDING_WORDS, *TALLYING_WORDS)) and len(t) <= 40
 
 
+@lru_cache(maxsize=65536)
 def is_text_value(text: str) -> bool:
     """``設置``, ``策定``, ``全員取得``: a short cell that gives words instead of a number."""
     t = remove_spaces(text)
@@ -52,6 +55,7 @@ def is_text_value(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)
 def is_value(text: str) -> bool:
     """A cell holding one value (``1,997億円``, ``82.31 % ▶▶``, ``小 79.9% 中 66.3%``,
     ``700人(※)``, ``待機児童なし``) or a status word (``—``, ``検討中``)."""
@@ -67,6 +71,7 @@ def is_value(text: str) -> bool:
     return bool(_GROUPS.match(t))
 
 
+@lru_cache(maxsize=65536)
 def arrow_values(text: str) -> tuple[str, str] | None:
     """``1.39(H24)→1.52(H31)`` → ``("1.39(H24)", "1.52(H31)")``: a baseline → target pair in one cell."""
     m = _ARROW.match(text.strip())
@@ -75,12 +80,14 @@ def arrow_values(text: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def is_unit(text: str) -> bool:
     """A cell that is only a unit (``人``, ``カ所``, ``%``, ``自治会``)."""
     t = remove_spaces(text)
     return t in _UNITS or t in ("%", "%", "トン")
 
 
+@lru_cache(maxsize=65536)
 def is_year_label(text: str) -> bool:
     """A cell that is only a year or year range (``H20``, ``平成12年``, ``24年度``,
     ``H15~19平均値``, ``2019``)."""
@@ -90,12 +97,14 @@ def is_year_label(text: str) -> bool:
     return bool(find_periods(t)) or bool(re.fullmatch(r"\d{1,2}年度", t)) or bool(re.search(r"[HRS]\d", t))
 
 
+@lru_cache(maxsize=65536)
 def is_prose(text: str) -> bool:
     """Running text rather than a cell: sentences, or long text with particles."""
     t = text.strip()
     return bool(_PROSE.search(t)) or len(t) > 70
 
 
+@lru_cache(maxsize=65536)
 def looks_like_name(text: str) -> bool:
     """A text cell that could be an indicator name: not a value, unit, year or
     label, not prose, no big number, not only digits or marks."""
@@ -111,6 +120,7 @@ def looks_like_name(text: str) -> bool:
     return bool(re.search(r"[\u3040-\u30ff\u3400-\u9fffA-Za-z]", t))
 
 
+@lru_cache(maxsize=65536)
 def has_name_ending(text: str) -> bool:
     """The name ends like an indicator name (``…数``, ``…率``, ``…割合``)."""
     t = re.sub(r"[(（][^()（）]*[)）]$", "", remove_spaces(text))

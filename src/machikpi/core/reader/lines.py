@@ -120,7 +120,7 @@ def split_line(no: int, raw: str, known_fields: list[str] | None = None) -> list
             return [Line(no, raw, inner, cells, "row", repairs)]
     if _PAGE_NUMBER.match(text) or _LEADER.search(text):
         return [Line(no, raw, text, [text], "furniture", repairs)]
-    if len(text) >= 200:
+    if len(text) >= 100:
         glued = _unglue(no, text, known_fields)
         if glued:
             return glued

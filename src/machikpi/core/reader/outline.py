@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import ExtractWarning, Node, SourceRef
 from ..text import join_wrapped, match_key, nfkc
@@ -146,6 +147,7 @@ def number_value(num: str) -> str:
     return n
 
 
+@lru_cache(maxsize=65536)
 def read_numbering(raw: str) -> Numbering | None:
     """The numbering of a heading line (raw text: circled and roman numerals are
     read before NFKC would change them), or ``None`` when the line has none."""
@@ -195,6 +197,7 @@ def _close(a: str, b: str) -> bool:
     return len(ka) == len(kb) and sum(x != y for x, y in zip(ka, kb, strict=True)) <= len(ka) // 3
 
 
+@lru_cache(maxsize=65536)
 def is_section_title(title: str) -> bool:
     """A title that names a part of the document (``現状と課題``), not a plan node."""
     t = re.sub(r"\s+", "", nfkc(title))

@@ -47,7 +47,7 @@ from .cells import (
 from .lines import Line
 from .names import read_name
 from .notes import clean_note_text
-from .outline import Numbering, Outline, read_numbering
+from .outline import Numbering, Outline, is_section_title, read_numbering
 from .vocabulary import vocabulary
 
 _VALUE_KINDS = ("baseline", "target", "actual", "year")
@@ -160,6 +160,7 @@ class _Entry:
     notes: list[str] = field(default_factory=list)
     definition: str | None = None
     note_order: bool = False
+    grid_years: list[Period | None] = field(default_factory=list)
 
 
 @dataclass
@@ -320,7 +321,6 @@ class TableReader:
         num = read_numbering(ln.raw if ln.repairs == [] else ln.text)
         if num is not None and not is_value(text) and not looks_like_unit_value(text):
             return self.heading(i, num)
-        from .outline import is_section_title
 
         if self.note_mode and len(text) <= 20 and is_section_title(text):
             self.note_mode = False
@@ -366,7 +366,6 @@ class TableReader:
         node = self.outline.node()
         fresh = self._fresh
         self._fresh = None
-        from .outline import is_section_title
 
         if (
             node is not None
@@ -539,7 +538,6 @@ class TableReader:
         return i + 1
 
     def heading(self, i: int, num: object) -> int:
-        from .outline import Numbering
 
         assert isinstance(num, Numbering)
         ln = self.lines[i]
@@ -635,7 +633,6 @@ class TableReader:
         """A numbered sequence that starts at 2: heading 1 was lost in extraction.
         Its title is the first short bare line under ``parent`` (not a section
         word) that stands before a table; the indicators after it move to it."""
-        from .outline import Numbering, is_section_title
 
         assert isinstance(num, Numbering)
         if any(c.code == "1" for c in parent.children) or parent.source is None:
@@ -1021,7 +1018,6 @@ class TableReader:
         mine = [ind for n, ind in self.indicators if n is node]
         if not mine or mine[-1].source is None:
             return
-        from .outline import is_section_title
 
         last_line = mine[-1].source.line
         header_no = self.lines[k].no
@@ -1067,8 +1063,6 @@ class TableReader:
             and read_numbering(cap.raw) is None
             and not is_value(t)
         ):
-            from .outline import Numbering
-
             self.outline.heading(Numbering("caption", "", "", t), t, cap.no)
             self._carry = [e for e in self._carry if e.line is not cap]
             cap.kind, cap.note = "heading", "table caption, taken as the node of the table"
@@ -1289,10 +1283,11 @@ class TableReader:
                     c.kind, c.note = "label", f"{kind} label with its year"
                     continue
                 prev = lines[j - 1].text if j else ""
+                cur = current()
                 if (
-                    current() is not None
+                    cur is not None
                     and kind in ("target", "actual")
-                    and (is_year_label(prev) or prev == "年度")
+                    and (is_year_label(prev) or prev == "年度" or bool(cur.grid_years))
                 ):
                     j = self.year_grid_row(j, kind, current())
                     continue
@@ -1328,6 +1323,17 @@ class TableReader:
                     j = nxt + 1
                     continue
                 j += 1
+                continue
+            if t == "年度" and current() is not None:
+                # ``年度 24年度 25年度 …``: the years of a grid of 目標値 / 実績値 rows.
+                e = current()
+                assert e is not None
+                c.kind, c.note = "header", "year grid"
+                j += 1
+                while j < n and is_year_label(lines[j].text):
+                    e.grid_years.append(_period(lines[j].text))
+                    lines[j].kind = "header"
+                    j += 1
                 continue
             if t == "年度" or (is_year_label(t) and not entries and not loose):
                 c.kind = "header"
@@ -1400,9 +1406,9 @@ class TableReader:
         lines = self.lines
         label = lines[j]
         label.kind, label.note = "label", f"year grid: {kind}"
-        years: list[Period | None] = []
+        years: list[Period | None] = list(entry.grid_years) if entry is not None else []
         b = j - 1
-        while b >= 0 and (is_year_label(lines[b].text) or lines[b].text == "年度"):
+        while not years and b >= 0 and (is_year_label(lines[b].text) or lines[b].text == "年度"):
             if lines[b].text != "年度":
                 years.insert(0, _period(lines[b].text))
             b -= 1

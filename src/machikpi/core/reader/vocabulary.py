@@ -32,7 +32,7 @@ COLUMN_KINDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
     """The words, by use. ``columns`` maps a column kind to (words, exclude words);
     ``roles`` maps a role (``数値目標`` …) to the block-label words announcing it."""
@@ -51,6 +51,9 @@ class Vocabulary:
     def column_kind(self, cell: str) -> str | None:
         """The column kind a header cell names (``"baseline"`` for ``現状値 (令和元年度)``),
         by the longest vocabulary word it contains; ``None`` when it names none."""
+        return _column_kind(self, cell)
+
+    def _column_kind(self, cell: str) -> str | None:
         text = remove_spaces(cell)
         best: tuple[int, str] | None = None
         for kind, (words, exclude) in self.columns.items():
@@ -64,6 +67,9 @@ class Vocabulary:
     def role_of(self, text: str) -> str | None:
         """The role (``数値目標``, ``KPI``, ``成果指標``, ``満足度``) a label names, by the
         longest word it contains; ``None`` when it names none."""
+        return _role_of(self, text)
+
+    def _role_of(self, text: str) -> str | None:
         t = remove_spaces(text)
         best: tuple[int, str] | None = None
         for role, words in self.roles.items():
@@ -76,6 +82,16 @@ class Vocabulary:
         """``指標の考え方`` and the like: a row label whose text is a note on the indicator above."""
         t = remove_spaces(text)
         return any(t.startswith(w) for w in self.note_labels)
+
+
+@lru_cache(maxsize=65536)
+def _column_kind(voc: Vocabulary, cell: str) -> str | None:
+    return voc._column_kind(cell)
+
+
+@lru_cache(maxsize=65536)
+def _role_of(voc: Vocabulary, text: str) -> str | None:
+    return voc._role_of(text)
 
 
 @lru_cache(maxsize=1)
