@@ -81,7 +81,7 @@ def test_xlsx_report_from_the_database(db: str, tmp_path: Path) -> None:
         for g, n in zip(s_header[2:-1], row[2:-1], strict=True):
             counts[g] = counts.get(g, 0) + n
     assert {g: n for g, n in counts.items() if n} == {"S": 1, "A": 1, "B": 1, "C": 1, middle["評価"]: 1}
-    assert middle["評価"] in ("−", "—")
+    assert middle["評価"] == "−"
     assert [row[1] for row in s_rows] == ["1 しごとをつくる", "2 子育てを支える"]
     assert [row[-1] for row in s_rows] == [3, 2]
 
@@ -196,10 +196,10 @@ def test_xlsx_layout_names_and_demo_marking(tmp_path: Path) -> None:
     assert (
         watch["施策"] == "Ⅰ-1 見守り" and watch["基準値"] == "—" and watch["目標値1"] == "未設定"
     )  # an empty pending cell
-    assert watch["目標値2"] is None and watch["評価"] == "—" and "no baseline" in watch["備考"]
+    assert watch["目標値2"] is None and watch["評価"] == "−" and "no baseline" in watch["備考"]
     assert watch["実績値 2025年度"] == "未入力" and watch["実績値 2024年度"] is None
     s_header, s_rows = _table(wb["集計"])
-    assert s_header == ["計画", "基本目標", "◎", "○", "—", "計"]
+    assert s_header == ["計画", "基本目標", "◎", "○", "−", "計"]  # − : cannot grade, one symbol everywhere
     assert [r[2:] for r in s_rows] == [[1, 0, 1, 2], [0, 1, 0, 1]]
     a_header, a_rows = _table(wb["監査所見"])
     audited = {(r[a_header.index("指標名")], r[a_header.index("検査")]) for r in a_rows}
