@@ -55,6 +55,10 @@ class IndicatorLine:
     department: str = ""
     #: the actual value of every year up to the report year, oldest first: (year, text)
     actual_years: list[tuple[int, str]] = field(default_factory=list)
+    #: :attr:`baseline` and each of :attr:`targets` as (value text, ``（year）`` or ``""``), for
+    #: the PDF's narrow columns, which may break a line between the two only
+    baseline_parts: tuple[str, str] = ("", "")
+    target_parts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def direction_mark(self) -> str:
@@ -263,6 +267,15 @@ def _cell(cell: Row | None, unit: str | None) -> str:
     )
 
 
+def _parts(cell: Row | None, unit: str | None) -> tuple[str, str]:
+    """:func:`_cell` cut into the value and its ``（year）`` (``""`` without one)."""
+    text = _cell(cell, unit)
+    year = f"（{cell['year']}）" if cell and cell.get("year") else ""
+    if year and text.endswith(year):
+        return text[: -len(year)], year
+    return text, ""
+
+
 def _point(cell: Row | None, fallback_year: int | None) -> ChartPoint | None:
     if not cell or cell.get("value") is None:
         return None
@@ -318,6 +331,8 @@ def _line(row: Row, year: int, ungraded: str = UNGRADED, cannot_grade: str | Non
         spark_svg=series_sparkline(**points),
         department=str(row.get("department") or ""),
         actual_years=_actual_years(actuals, year, unit),
+        baseline_parts=_parts(base, unit),
+        target_parts=[_parts(t, unit) for t in targets] or [("—", "")],
     )
 
 
