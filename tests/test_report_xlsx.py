@@ -58,6 +58,15 @@ def test_xlsx_report_from_the_database(db: str, tmp_path: Path) -> None:
         "実績値 2023年度", "達成率", "進捗率", "評価", "備考",
     ]  # fmt: skip
     assert goal1.freeze_panes == f"A{[c.value for c in goal1['A']].index('施策') + 2}"
+    # set up for printing, as read back from the file: A4 landscape, one page wide, the title
+    # rows and the header row on every page
+    for ws in wb.worksheets:
+        header_row = next(c.row for c in ws["A"] if c.value in ("施策", "計画"))
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.print_title_rows == f"$1:${header_row}", ws.title
+        assert ws.oddFooter is not None and ws.oddFooter.center.text == "&P / &N"
     farm = _line(goal1, "新規就農者数")
     assert farm["施策"] == "1-1 雇用の場をつくる" and farm["区分"] == "KPI" and farm["単位"] == "人"
     assert (farm["基準値"], farm["基準年度"], farm["目標値"], farm["目標年度"]) == (12, 2019, 20, 2027)
