@@ -429,3 +429,26 @@ def test_chart_ticks_cover_the_range_at_a_round_step(low: float, span: float) ->
     assert 2 <= len(ticks) <= 12
     mantissa = step / 10 ** math.floor(math.log10(step))
     assert any(math.isclose(mantissa, m, rel_tol=1e-6) for m in (1, 2, 5, 10))
+
+
+def test_the_admin_labels_the_stored_models_in_japanese(seeded, client):
+    from django.contrib.auth import get_user_model
+
+    from machikpi.adapters.storage import models as m
+
+    admin = get_user_model().objects.create_superuser("admin-ja", password=None)
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    index = text_of(client.get("/admin/"))
+    for label in ("指標", "担当課", "職員の役割"):  # the models registered in the admin
+        assert re.search(rf"<a href=\"/admin/machikpi/[a-z]+/\">{label}</a>", index), label
+    ind = the_indicator()
+    form = text_of(client.get(f"/admin/machikpi/indicator/{ind.pk}/change/"))
+    assert re.search(r"<label[^>]*>担当課:</label>", form)
+    assert re.search(r"<label[^>]*>指標名:</label>", form)
+    changes = text_of(client.get("/admin/machikpi/indicator/"))
+    assert re.search(r'<th scope="col" class="sortable column-name[^"]*">.*?>指標名</a>', changes, re.S)
+    assert m.Indicator._meta.verbose_name == "指標"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    en = text_of(client.get("/admin/"))
+    assert '<a href="/admin/machikpi/indicator/">Indicator</a>' in en
+    assert '<a href="/admin/machikpi/staffprofile/">Staff roles</a>' in en
