@@ -212,6 +212,21 @@ def test_demo_pdf_text_layer_has_the_japanese_titles(demo_pdf: Path) -> None:
     assert re.search(r"1,563件\s*（2019）|1,563件\s*\n", whole)
     assert "目標値が記載されていません" in whole  # an audit finding of 基本計画 第2章
     assert "\ufffd" not in whole  # no replacement character: every glyph mapped
+    # a committee document: no audit code (check ids, cell names), no file name as a title
+    from machikpi.core.audit import CHECKS
+
+    assert not [c for c in CHECKS if c in whole]
+    assert not re.search(r"(target|notes)\[\d\]", whole) and "目標値（1つ目）" in whole
+    heads = {_text(demo_pdf, k, k).lstrip().splitlines()[0].split("  ")[0] for k in range(3, n + 1)}
+    assert not [h for h in heads if ".txt" in h], heads  # the running header names the plan
+    assert "5 市民生活分野 ほか（表題のない計画）" in heads  # the plan stored without a title
+    # the goal summary counts the cannot-grade grade: 基本計画 第2章 has no target, all −
+    summary = re.search(
+        r"基本目標ごとの評価の集計\s+基本目標\s+S\s+A\s+B\s+C\s+評価不能\s+計\s+（−）(.*?)委員会", whole, re.S
+    )
+    assert summary, "summary table"
+    rows = re.findall(r"^\s*(\d [^\d\n]+?)\s+((?:\d+\s+){5}\d+)\s*$", summary.group(1), re.M)
+    assert rows and all(c.split()[:4] == ["0"] * 4 and c.split()[4] == c.split()[5] for _, c in rows), rows
 
 
 def test_demo_pdf_embeds_only_the_package_font(demo_pdf: Path) -> None:
