@@ -183,13 +183,16 @@ def test_summary_counts_every_grade_and_the_method_is_in_japanese(db: str, tmp_p
 
 @pytest.mark.db
 def test_report_lists_actuals_per_year_and_the_department(db: str, tmp_path: Path) -> None:
+    from django.db import transaction
+
     from machikpi.adapters.storage import models as m
     from machikpi.adapters.storage.actuals import record_actual
 
     _store_with_actuals()
     farm = m.Series.objects.get(indicator__name="新規就農者数")
-    record_actual(farm.pk, YEAR - 1, value=14.0, raw="14", note="", who="test", status="approved")
-    record_actual(farm.pk, YEAR - 2, value=13.0, raw="13", note="", who="test", status="draft")
+    with transaction.atomic():
+        record_actual(farm.pk, YEAR - 1, value=14.0, raw="14", note="", who="test", status="approved")
+        record_actual(farm.pk, YEAR - 2, value=13.0, raw="13", note="", who="test", status="draft")
     dept = m.Department.objects.create(name="農政課")
     m.Indicator.objects.filter(pk=farm.indicator_id).update(department=dept)
     out = tmp_path / "r.html"
