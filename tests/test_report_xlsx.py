@@ -184,6 +184,10 @@ def test_xlsx_layout_names_and_demo_marking(tmp_path: Path) -> None:
     assert len(goal) == 31 and goal.startswith("1-Ⅰ 安全・安心な暮らし_防災_防犯__地域")
     for ws in wb.worksheets:  # the demo marking is on every sheet
         assert any("架空のデモ用データ" in str(c) for r in ws.iter_rows(values_only=True) for c in r)
+    # rows without a plan title: the plan is named by its first goal, never by its file name
+    title = str(wb[goal]["A1"].value)
+    assert title.startswith("Ⅰ 安全・安心な暮らし") and "（表題のない計画）" in title and "a.txt" not in title
+    assert ".txt" not in "".join(str(r[0]) for r in wb["集計"].iter_rows(values_only=True))
     ws = wb[goal]
     header, _ = _table(ws)
     assert header[6:12] == [
