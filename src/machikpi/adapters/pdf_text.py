@@ -65,7 +65,7 @@ TAB_GAP = 2.0
 PARAGRAPH_GAP = 0.8
 #: The share of the page height at its top and bottom where running headers,
 #: footers and page numbers are looked for.
-MARGIN_BAND = 0.12
+MARGIN_BAND = 0.1
 
 NO_TEXT_LAYER = (
     "このPDFには文字情報（テキスト層）がありません。スキャン画像のPDFは読めません（OCRは行いません）。"
@@ -125,6 +125,7 @@ class _Item:
     blank_before: bool = False
     furniture: bool = False
     col: int = 0  # 0 the page's one column, 1 the left, 2 the right one
+    runs_on: bool = False  # a text line that reaches the right edge of its column (a wrapped paragraph)
 
     @property
     def box(self) -> tuple[float, float, float, float]:
@@ -391,9 +392,10 @@ def _split_below(grid: list[list[tuple[int, int, int, int] | None]], r: int, c0:
 
 def _gutter(segs: list[_Seg], left: float, right: float) -> float | None:
     """The x of the right column's left edge when the text is set in two
-    columns, else ``None``. Two columns: at least three lines start at one x in
-    the middle of the page, at least three lines end left of it, both sides
-    mostly full lines (not a list of labels and values), few lines cross it."""
+    columns, else ``None``. Two columns: at least three lines start at one x
+    in the middle of the page, at least three lines end left of it, few lines
+    cross it, and at least two lines of the right side run to the right edge
+    (wrapped text; the values of a table without rules do not)."""
     text = [s for s in segs if not s.vertical]
     width = right - left
     if width <= 0 or len(text) < 6:
@@ -407,9 +409,8 @@ def _gutter(segs: list[_Seg], left: float, right: float) -> float | None:
         crossing = [s for s in text if s.x0 < x - 2 and s.x1 > x - 4]
         if len(lefts) < 3 or len(rights) < 3 or len(crossing) > 0.2 * len(text):
             continue
-        lw = sorted(s.x1 - s.x0 for s in lefts)[len(lefts) // 2]
-        rw = sorted(s.x1 - s.x0 for s in rights)[len(rights) // 2]
-        if lw >= 0.6 * (x - left) and rw >= 0.5 * (right - x):
+        full = [s for s in rights if s.x1 >= right - 1.5 * s.size]
+        if len(full) >= 2:
             return float(x)
     return None
 
@@ -440,15 +441,29 @@ def _lines_of(segs: list[_Seg]) -> list[_Item]:
 
 
 def _order(items: list[_Item]) -> list[_Item]:
-    """Items top to bottom; items starting at the same height (within 3 pt:
-    a side label beside a table) left to right."""
-    out: list[_Item] = []
-    for it in sorted(items, key=lambda it: it.box[1]):
+    """Items top to bottom; items starting at the same height (within 3 pt)
+    left to right. A vertical word beside other items (a side label next to a
+    table) comes right before the first of them it stands beside."""
+
+    def key(it: _Item) -> float:
+        _x0, top, x1, bottom = it.box
+        if it.seg is not None and it.seg.vertical:
+            beside = [
+                o.box[1]
+                for o in items
+                if o is not it and o.box[0] >= x1 - 1 and o.box[1] < bottom and o.box[3] > top
+            ]
+            return min([top, *beside]) - 0.01
+        return top
+
+    keyed = sorted(((key(it), it) for it in items), key=lambda p: p[0])
+    out: list[tuple[float, _Item]] = []
+    for k_it in keyed:
         k = len(out)
-        while k > 0 and abs(out[k - 1].box[1] - it.box[1]) <= 3 and out[k - 1].box[0] > it.box[0]:
+        while k > 0 and abs(out[k - 1][0] - k_it[0]) <= 3 and out[k - 1][1].box[0] > k_it[1].box[0]:
             k -= 1
-        out.insert(k, it)
-    return out
+        out.insert(k, k_it)
+    return [it for _, it in out]
 
 
 def _column(items: list[_Item], col: int) -> list[_Item]:
@@ -528,13 +543,14 @@ def _join_wrapped(items: list[_Item]) -> list[_Item]:
             lo, hi = edges.get(it.col, (1e9, -1e9))
             edges[it.col] = (min(lo, it.box[0]), max(hi, it.box[2]))
     out: list[_Item] = []
+    last_right = 0.0  # the right end of the last printed line of out[-1]
     for it in items:
         prev = out[-1] if out else None
         if prev is not None and _plain(prev) and _plain(it) and not it.blank_before and prev.col == it.col:
             assert prev.seg is not None and it.seg is not None
             size = max(prev.seg.size, 1.0)
             lo, hi = edges[it.col]
-            if prev.box[2] >= hi - 1.5 * size and it.box[0] <= lo + 1.5 * size and it.box[1] > prev.box[1]:
+            if last_right >= hi - 1.5 * size and it.box[0] <= lo + 1.5 * size and it.box[1] > prev.box[1]:
                 a, b = prev.seg.text.rstrip(), it.seg.text.strip()
                 glue = "" if (a and b and _wide(a[-1]) and _wide(b[0])) else " "
                 prev.seg = _Seg(
@@ -545,8 +561,13 @@ def _join_wrapped(items: list[_Item]) -> list[_Item]:
                     bottom=it.box[3],
                     size=prev.seg.size,
                 )
+                last_right = it.box[2]
                 continue
         out.append(it)
+        last_right = it.box[2]
+    for it in out:
+        if _plain(it) and it.seg is not None:
+            it.runs_on = it.box[2] >= edges[it.col][1] - 1.5 * max(it.seg.size, 1.0)
     return out
 
 
@@ -599,7 +620,13 @@ def _furniture_key(it: _Item, height: float) -> tuple[str, int] | None:
 
 
 def _drop_furniture(pages: list[list[_Item]], heights: list[float]) -> None:
-    """Mark running headers, footers and page numbers in the margin bands."""
+    """Mark running headers, footers and page numbers in the margin bands.
+
+    A line in a band printed at the same place on most pages (digits counted
+    as equal) is furniture wherever it is in the band. A page number is
+    furniture only at the very edge: the lines of a band are peeled from the
+    page's edge inwards, and the first line that is neither stops the peeling
+    (a table's row number ``5`` just above the footer is kept)."""
     counts: Counter[tuple[str, int]] = Counter()
     keys: list[list[tuple[str, int] | None]] = []
     for items, h in zip(pages, heights, strict=True):
@@ -609,9 +636,19 @@ def _drop_furniture(pages: list[list[_Item]], heights: list[float]) -> None:
     need = max(2, math.ceil(0.5 * len(pages)))
     for items, ks in zip(pages, keys, strict=True):
         for it, k in zip(items, ks, strict=True):
-            if k is None or it.seg is None:
-                continue
-            if counts[k] >= need or _PAGE_NUMBER.match(unicodedata.normalize("NFKC", it.seg.text)):
+            if k is not None and counts[k] >= need:
+                it.furniture = True
+        keyed = list(zip(items, ks, strict=True))
+        for edge in (sorted(keyed, key=lambda p: p[0].box[1]), sorted(keyed, key=lambda p: -p[0].box[3])):
+            for it, k in edge:
+                if it.furniture:
+                    continue
+                if (
+                    k is None
+                    or it.seg is None
+                    or not _PAGE_NUMBER.match(unicodedata.normalize("NFKC", it.seg.text))
+                ):
+                    break
                 it.furniture = True
 
 
@@ -631,6 +668,7 @@ def lines_from_pages(
     positions: list[LinePosition | None] = []
     last_table: _Table | None = None
     last_was_table = False
+    last_runs_on = False
     for items in pages:
         body = [it for it in items if not it.furniture]
         for i, it in enumerate(body):
@@ -654,7 +692,9 @@ def lines_from_pages(
                 last_table, last_was_table = t, True
                 continue
             assert it.seg is not None
-            if lines and (it.blank_before or last_was_table) and lines[-1] != "":
+            # A page break is a paragraph break unless the page ended in a wrapped line.
+            blank = it.blank_before and not (i == 0 and last_runs_on)
+            if lines and (blank or last_was_table) and lines[-1] != "":
                 lines.append("")
                 positions.append(None)
             x0, top, x1, bottom = it.box
@@ -663,6 +703,7 @@ def lines_from_pages(
                 LinePosition(it.page, round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
             )
             last_was_table = False
+            last_runs_on = it.runs_on
     return lines, positions
 
 
