@@ -63,6 +63,10 @@ TAB_GAP = 2.0
 #: A vertical gap between two lines of more than this many character heights
 #: starts a new paragraph (a blank line is put between them).
 PARAGRAPH_GAP = 0.8
+#: A line that ends within this many character widths of its column's right
+#: edge is wrapped (Japanese line breaking can leave two characters' room
+#: before 。 or 、): the paragraph goes on in the next line.
+WRAP_SLACK = 2.5
 #: The share of the page height at its top and bottom where running headers,
 #: footers and page numbers are looked for.
 MARGIN_BAND = 0.1
@@ -76,6 +80,19 @@ _SPACES = {" ", "\u3000", "\u00a0", "\t"}
 _PAGE_NUMBER = re.compile(
     r"^[\s\-‐−–—―~〜]*(?:p\.?|P\.?|ページ|頁)?\s*\d{1,4}\s*(?:/\s*\d{1,4})?\s*(?:ページ|頁)?[\s\-‐−–—―~〜]*$"
 )
+
+
+# How a new item starts: a bullet, a number, a heading, a bracketed label. A
+# line that starts so is not the continuation of the line above.
+_ITEM_START = re.compile(
+    r"^(?:[・●○◎■□◆◇▶▷►•\-–※*#№]|[(]\s*[0-9一二三四五六七八九十]+\s*[)]|[①-⑳]|[0-9]+[.、)]"
+    r"|第[0-9一二三四五六七八九十]+[章節条部]|[【<\[])"
+)
+
+
+def _starts_item(text: str) -> bool:
+    t = text.strip()
+    return bool(_ITEM_START.match(t) or _ITEM_START.match(unicodedata.normalize("NFKC", t)))
 
 
 def _wide(ch: str) -> bool:
@@ -504,6 +521,20 @@ def _page_items(page: Any, number: int) -> list[_Item]:
         ]
         lefts = _column(_lines_of(col_left) + [it for it in tab_items if it.box[2] <= gutter - 4], 1)
         rights = _column(_lines_of(col_right) + [it for it in tab_items if it.box[0] >= gutter - 2], 2)
+        # Left-hand lines under the right column's end, from a paragraph gap on,
+        # are not in the column but under both (a closing line).
+        r_bottom = max(it.box[3] for it in rights)
+        below = sorted((it for it in lefts if it.box[1] > r_bottom + 2), key=lambda it: it.box[1])
+        for it in below:
+            above = [o for o in lefts if o.box[1] < it.box[1]]
+            if above:
+                last = max(above, key=lambda o: o.box[1])
+                size = last.seg.size if last.seg else 10.0
+                if it.box[1] - last.box[3] > PARAGRAPH_GAP * size:
+                    outside = [o for o in below if o.box[1] >= it.box[1]]
+                    lefts = [o for o in lefts if o not in outside]
+                    spanning += _column(outside, 0)
+                    break
         cuts = sorted(spanning, key=lambda it: it.box[1])
         start = -1e9
         for cut in [*cuts, None]:
@@ -533,10 +564,11 @@ def _plain(it: _Item) -> bool:
 
 def _join_wrapped(items: list[_Item]) -> list[_Item]:
     """Join the lines of a paragraph wrapped at the column's right edge into
-    one line: a line that reaches the right edge of its column (within 1.5
-    character widths) goes on in the next one when that starts at the
-    column's left edge with no paragraph gap between. Headings, list items
-    and other short lines are kept as printed."""
+    one line: a line that reaches the right edge of its column (within
+    :data:`WRAP_SLACK` character widths) goes on in the next one when that starts at the
+    column's left edge with no paragraph gap between, and does not start as
+    a new item does (a bullet, a number, 第N章, a bracket). Headings, list
+    items and other short lines are kept as printed."""
     edges: dict[int, tuple[float, float]] = {}
     for it in items:
         if _plain(it):
@@ -546,11 +578,22 @@ def _join_wrapped(items: list[_Item]) -> list[_Item]:
     last_right = 0.0  # the right end of the last printed line of out[-1]
     for it in items:
         prev = out[-1] if out else None
-        if prev is not None and _plain(prev) and _plain(it) and not it.blank_before and prev.col == it.col:
+        if (
+            prev is not None
+            and _plain(prev)
+            and _plain(it)
+            and not it.blank_before
+            and prev.col == it.col
+            and not _starts_item(it.seg.text if it.seg else "")
+        ):
             assert prev.seg is not None and it.seg is not None
             size = max(prev.seg.size, 1.0)
             lo, hi = edges[it.col]
-            if last_right >= hi - 1.5 * size and it.box[0] <= lo + 1.5 * size and it.box[1] > prev.box[1]:
+            if (
+                last_right >= hi - WRAP_SLACK * size
+                and it.box[0] <= lo + 1.5 * size
+                and it.box[1] > prev.box[1]
+            ):
                 a, b = prev.seg.text.rstrip(), it.seg.text.strip()
                 glue = "" if (a and b and _wide(a[-1]) and _wide(b[0])) else " "
                 prev.seg = _Seg(
@@ -567,7 +610,7 @@ def _join_wrapped(items: list[_Item]) -> list[_Item]:
         last_right = it.box[2]
     for it in out:
         if _plain(it) and it.seg is not None:
-            it.runs_on = it.box[2] >= edges[it.col][1] - 1.5 * max(it.seg.size, 1.0)
+            it.runs_on = it.box[2] >= edges[it.col][1] - WRAP_SLACK * max(it.seg.size, 1.0)
     return out
 
 
@@ -662,7 +705,10 @@ def _continues(prev: _Table, nxt: _Table) -> bool:
 def lines_from_pages(
     pages: list[list[_Item]], heights: list[float]
 ) -> tuple[list[str], list[LinePosition | None]]:
-    """The document's lines and their positions from the pages' items."""
+    """The document's lines and their positions from the pages' items: page
+    furniture dropped, a table continued on the next page joined to its first
+    part (repeated header rows dropped), a paragraph continued on the next
+    page joined to its first part, blank lines between paragraphs."""
     _drop_furniture(pages, heights)
     lines: list[str] = []
     positions: list[LinePosition | None] = []
@@ -692,8 +738,22 @@ def lines_from_pages(
                 last_table, last_was_table = t, True
                 continue
             assert it.seg is not None
-            # A page break is a paragraph break unless the page ended in a wrapped line.
-            blank = it.blank_before and not (i == 0 and last_runs_on)
+            # A page break is a paragraph break unless the page ended in a wrapped
+            # line: then the paragraph goes on here, in the same line (which keeps
+            # the place where it starts).
+            carried = i == 0 and last_runs_on and not last_was_table
+            prev_pos = positions[-1] if positions else None
+            if (
+                carried
+                and _plain(it)
+                and prev_pos is not None
+                and abs(it.box[0] - prev_pos.x0) <= 1.5 * it.seg.size
+            ):
+                a, b = lines[-1].rstrip(), it.seg.text.strip()
+                lines[-1] = a + ("" if (a and b and _wide(a[-1]) and _wide(b[0])) else " ") + b
+                last_runs_on = it.runs_on
+                continue
+            blank = it.blank_before and not carried
             if lines and (blank or last_was_table) and lines[-1] != "":
                 lines.append("")
                 positions.append(None)
@@ -707,54 +767,49 @@ def lines_from_pages(
     return lines, positions
 
 
+ENCRYPTED = "このPDFはパスワードで保護（暗号化）されているため読めません。保護を解除したPDFを使ってください。"
+
+
+def _unreadable(e: BaseException, where: str) -> DocumentError:
+    """The error for a PDF that pdfminer cannot open or parse: encrypted, or broken."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    cause = e.args[0] if type(e).__name__ == "PdfminerException" and e.args else e
+    if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+        return DocumentError(ENCRYPTED, doc=where)
+    detail = type(cause).__name__ if isinstance(cause, BaseException) else type(e).__name__
+    return DocumentError(
+        f"PDFとして読めません（ファイルが壊れている可能性があります: {detail}）。", doc=where
+    )
+
+
 def read_pdf(data: bytes, *, name: str, doc: str | None = None) -> SourceText:
     """Read the PDF ``data`` into a :class:`SourceText` named ``name``: its
     lines in reading order (tables one row a line, cells separated by TAB) and
-    their positions (1-based page, box in PDF points from the page's top-left).
+    their positions (1-based page, box in PDF points from the page's top-left;
+    ``None`` for the blank lines put between paragraphs).
 
     Raises :class:`DocumentError` naming ``doc`` (default ``name``) with a
-    Japanese message when the PDF is encrypted, broken, or has no text layer
-    (a scan: OCR is not done)."""
+    Japanese message when the PDF is encrypted (:data:`ENCRYPTED`), broken,
+    has no page, or has no text layer (:data:`NO_TEXT_LAYER`: a scan; OCR is
+    not done)."""
     import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     where = doc or name
     _patch_embedded_cmaps()
+    pages: list[list[_Item]] = []
+    heights: list[float] = []
+    has_text = False
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as e:
-        raise DocumentError(
-            "このPDFはパスワードで保護（暗号化）されているため読めません。保護を解除したPDFを使ってください。",
-            doc=where,
-        ) from e
-    except Exception as e:  # pdfminer raises many kinds on a damaged file
-        raise DocumentError(
-            f"PDFとして読めません（ファイルが壊れている可能性があります）: {type(e).__name__}", doc=where
-        ) from e
-    try:
-        pages: list[list[_Item]] = []
-        heights: list[float] = []
-        has_text = False
-        try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 if any(c["text"].strip() for c in page.chars):
                     has_text = True
                 pages.append(_page_items(page, number))
                 heights.append(float(page.height))
                 page.close()
-        except (PDFPasswordIncorrect, PDFEncryptionError) as e:
-            raise DocumentError(
-                "このPDFはパスワードで保護（暗号化）されているため読めません。保護を解除したPDFを使ってください。",
-                doc=where,
-            ) from e
-        except DocumentError:
-            raise
-        except Exception as e:
-            raise DocumentError(
-                f"PDFとして読めません（ファイルが壊れている可能性があります）: {type(e).__name__}", doc=where
-            ) from e
-    finally:
-        pdf.close()
+    except Exception as e:  # pdfminer raises many kinds on a damaged file
+        raise _unreadable(e, where) from e
     if not pages:
         raise DocumentError("このPDFにはページがありません。", doc=where)
     if not has_text:

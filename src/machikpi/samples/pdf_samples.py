@@ -93,7 +93,7 @@ table.ruled td, table.ruled th {{ border: 0.6pt solid #000; padding: 2pt 4pt; ve
 table.ruled th {{ background: #e8eef6; font-weight: normal; }}
 table.ruled td.name, table.ruled th.name {{ width: 38%; }}
 table.plain {{ width: auto; }}
-table.plain td {{ padding: 0 2.6em 0 0; }}
+table.plain td {{ padding: 0 2.6em 0 0; white-space: nowrap; }}
 tr {{ break-inside: avoid; }}
 .kpi {{ display: flex; flex-direction: row; align-items: flex-start; }}
 .kpi table {{ flex: 1; margin-top: 0; }}
@@ -320,7 +320,7 @@ def two_column_html(paragraphs: list[str], *, title: str) -> str:
     body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     return (
         f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><style>{css}</style></head><body>'
-        f'<p>第１章 序論</p><div class="cols">{body}</div><p>（以上）</p></body></html>'
+        f'<p>第１章 序論</p><div class="cols">{body}</div><p style="margin-top: 1.2em">（以上）</p></body></html>'
     )
 
 
@@ -342,4 +342,38 @@ def scan_pdf() -> bytes:
     return render(
         "<!DOCTYPE html><html><head><style>@page { size: A4; margin: 0 } body { margin: 0 }</style></head>"
         f'<body><img src="data:image/png;base64,{data}" style="width:210mm;height:297mm"></body></html>'
+    )
+
+
+def vertical_html(*, title: str) -> str:
+    """Vertical text of three kinds: a table's first column merged over its
+    rows and set one character per line (``基本目標１``), a label rotated
+    clockwise (read top to bottom) and one rotated counter-clockwise (read
+    bottom to top), each away from the other text."""
+    css = CSS.format(
+        family=FONT_FAMILY, font=FONT_FILE.as_uri(), title=title, footer='"- " counter(page) " -"'
+    )
+    stacked = "<br>".join("基本目標１")
+    rows = [
+        ("新規求人数", "1,563件", "1,630件"),
+        ("創業相談件数", "10件", "28件"),
+        ("新規就農者数", "21人", "157人"),
+    ]
+    body = "".join(
+        "<tr>"
+        + (f'<td rowspan="3" class="vcell">{stacked}</td>' if i == 0 else "")
+        + "".join(f"<td>{html.escape(c)}</td>" for c in r)
+        + "</tr>"
+        for i, r in enumerate(rows)
+    )
+    return (
+        f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><style>{css}'
+        ".vcell { width: 1.4em; text-align: center; line-height: 1.05; }"
+        ".rot { position: absolute; font-size: 12pt; }</style></head><body>"
+        "<p>重要業績評価指標（KPI）</p>"
+        f'<table class="ruled" style="width: 70%"><thead><tr><th>分野</th><th>指標名</th><th>現状値</th><th>目標値</th></tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+        '<div class="rot" style="top: 120mm; left: 20mm; transform: rotate(90deg)">縦書きラベル</div>'
+        '<div class="rot" style="top: 120mm; left: 120mm; transform: rotate(-90deg)">上向きラベル</div>'
+        "</body></html>"
     )
