@@ -702,7 +702,7 @@ def _continues(prev: _Table, nxt: _Table) -> bool:
     return all(abs(a - b) <= 3 for a, b in zip(prev.x_edges, nxt.x_edges, strict=True))
 
 
-def lines_from_pages(
+def _lines_from_pages(
     pages: list[list[_Item]], heights: list[float]
 ) -> tuple[list[str], list[LinePosition | None]]:
     """The document's lines and their positions from the pages' items: page
@@ -814,5 +814,5 @@ def read_pdf(data: bytes, *, name: str, doc: str | None = None) -> SourceText:
         raise DocumentError("このPDFにはページがありません。", doc=where)
     if not has_text:
         raise DocumentError(NO_TEXT_LAYER, doc=where)
-    lines, positions = lines_from_pages(pages, heights)
+    lines, positions = _lines_from_pages(pages, heights)
     return SourceText(name, lines, positions)
