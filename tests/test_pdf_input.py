@@ -32,6 +32,7 @@ from machikpi.samples import SEEDS_DIR, gold_rows
 from machikpi.samples.pdf_samples import (
     SEED_STYLES,
     long_table_html,
+    marks_html,
     render,
     scan_pdf,
     seed_pdf,
@@ -78,6 +79,7 @@ def feature_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "long-once.pdf": render(long_table_html(header, rows, repeat_header=False, title="長い表の例")),
         "two-columns.pdf": render(two_column_html(prose("002_9e8d8679760f1d1c.txt"), title="二段組の例")),
         "vertical.pdf": render(vertical_html(title="縦書きの例")),
+        "marks.pdf": render(marks_html(title="注記の例")),
         "scan.pdf": scan_pdf(),
         "encrypted.pdf": encrypted_pdf(),
         "broken.pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nthis file ends here",
@@ -329,6 +331,26 @@ def test_vertical_cell_and_rotated_labels(feature_pdfs: dict[str, Path]) -> None
     ]
     assert "縦書きラベル" in lines  # rotated clockwise: read top to bottom
     assert "上向きラベル" in lines  # rotated counter-clockwise: read bottom to top
+
+
+def test_raised_marks_and_boxed_text(feature_pdfs: dict[str, Path]) -> None:
+    with pdfplumber.open(feature_pdfs["marks.pdf"]) as pdf:
+        page = pdf.pages[0]
+        base = next(c for c in page.chars if c["text"] == "合")
+        mark = next(c for c in page.chars if c["text"] == "※")
+        assert mark["size"] < base["size"] and mark["top"] < base["top"]  # raised and smaller
+        assert page.rects or len(page.lines) >= 4  # the box is drawn
+    lines = read_source(feature_pdfs["marks.pdf"]).lines
+    # The raised mark stays where it is printed, in its line, without a TAB or space.
+    assert "市民の満足度の割合※1は向上しています。" in lines
+    assert "製造品出荷額等※\t11,942億円\t13,500億円" in lines
+    # A box round text is a frame, not a one-cell table: its lines stay lines.
+    assert "・地域の活動が活発になっています。" in lines
+    assert "・市民の提案がまちづくりに活かされています。" in lines
+    assert [ln for ln in lines if "\t" in ln] == [
+        "指標名\t現状値\t目標値",
+        "製造品出荷額等※\t11,942億円\t13,500億円",
+    ]
 
 
 def test_two_columns_read_column_by_column(feature_pdfs: dict[str, Path]) -> None:

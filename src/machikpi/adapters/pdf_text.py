@@ -35,6 +35,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import traceback
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -206,6 +207,27 @@ def _char_rows(chars: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         else:
             rows.append([c])
             ref = float(c["bottom"])
+    # A row of small characters inside the height of a row next to it (a
+    # raised footnote mark, a subscript) belongs to that row.
+    merged: list[list[dict[str, Any]]] = []
+    for k, row in enumerate(rows):
+        size = max(float(c["size"]) for c in row)
+        mid = sum((float(c["top"]) + float(c["bottom"])) / 2 for c in row) / len(row)
+        host = None
+        for j in (k - 1, k + 1):
+            if 0 <= j < len(rows) and rows[j] and rows[j] is not row:
+                other = rows[j]
+                if size <= 0.9 * max(float(c["size"]) for c in other) and min(
+                    float(c["top"]) for c in other
+                ) <= mid <= max(float(c["bottom"]) for c in other):
+                    host = other
+                    break
+        if host is not None:
+            host.extend(row)
+            row.clear()
+        else:
+            merged.append(row)
+    rows = [r for r in merged if r]
     for row in rows:
         row.sort(key=lambda c: float(c["x0"]))
     return rows
@@ -314,14 +336,52 @@ def _rotated(chars: list[dict[str, Any]]) -> list[_Seg]:
     return out
 
 
+def _seg_rows(segs: Iterable[_Seg]) -> list[list[_Seg]]:
+    """Horizontal segments grouped into printed lines (middles within half a
+    character height: a raised footnote mark stays on its line), top to
+    bottom, each in x order."""
+    rows: list[list[_Seg]] = []
+    for s in sorted((s for s in segs if not s.vertical), key=lambda s: s.cy):
+        if rows and abs(s.cy - rows[-1][0].cy) <= 0.5 * max(s.size, rows[-1][0].size):
+            rows[-1].append(s)
+        else:
+            rows.append([s])
+    for row in rows:
+        row.sort(key=lambda s: s.x0)
+    return rows
+
+
+def _glue(row: list[_Seg], far: str) -> str:
+    """The text of one printed line's segments: ``far`` between segments more
+    than :data:`TAB_GAP` character widths apart, a space between words apart,
+    nothing between a word and a mark set close to it (a raised ※)."""
+    text = ""
+    prev: _Seg | None = None
+    for s in row:
+        piece = s.text.strip()
+        if not piece:
+            continue
+        if prev is not None and text:
+            size = max(prev.size, s.size, 1.0)
+            gap = s.x0 - prev.x1
+            if gap > TAB_GAP * size:
+                text += far
+            elif gap > (0.6 if _wide(text[-1]) and _wide(piece[0]) else 0.18) * size:
+                text += " "
+        text += piece
+        prev = s
+    return text
+
+
 def _cell_text(chars: list[dict[str, Any]]) -> str:
     """The text of one table cell: its lines joined, with no space between two
     Japanese characters, a space otherwise; vertical text in the cell joined."""
     upright = [c for c in chars if c.get("upright", True)]
     segs = _stack_vertical(_segments(upright)) + _rotated([c for c in chars if not c.get("upright", True)])
+    pieces = [(row[0].top, _glue(row, " ")) for row in _seg_rows(segs)]
+    pieces += [(s.top, s.text.strip()) for s in segs if s.vertical]
     text = ""
-    for s in sorted(segs, key=lambda s: (s.top, s.x0)):
-        piece = s.text.strip()
+    for _, piece in sorted(pieces, key=lambda p: p[0]):
         if not piece:
             continue
         if text and not (_wide(text[-1]) and _wide(piece[0])):
@@ -349,8 +409,8 @@ def _read_table(table: Any, chars: list[dict[str, Any]]) -> _Table | None:
     x_edges = [x for i, x in enumerate(xs) if i == 0 or x - xs[i - 1] > 1.5]
     y_edges = [y for i, y in enumerate(ys) if i == 0 or y - ys[i - 1] > 1.5]
     ncol, nrow = len(x_edges) - 1, len(y_edges) - 1
-    if ncol < 1 or nrow < 1:
-        return None
+    if ncol < 2 or nrow < 1:
+        return None  # a frame round text (a box, a label), not a table: its text is read as text
 
     def index(edges: list[float], v: float) -> int:
         return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
@@ -433,19 +493,12 @@ def _gutter(segs: list[_Seg], left: float, right: float) -> float | None:
 
 
 def _lines_of(segs: list[_Seg]) -> list[_Item]:
-    """Segments of one column as lines: those whose middles are on one line
-    joined by TAB in x order; vertical words stand alone."""
+    """Segments of one column as lines (see :func:`_seg_rows`), segments far
+    apart separated by TAB; vertical words stand alone."""
     out: list[_Item] = []
-    rows: list[list[_Seg]] = []
-    for s in sorted((s for s in segs if not s.vertical), key=lambda s: s.cy):
-        if rows and abs(s.cy - rows[-1][0].cy) <= 0.4 * max(s.size, rows[-1][0].size):
-            rows[-1].append(s)
-        else:
-            rows.append([s])
-    for row in rows:
-        row.sort(key=lambda s: s.x0)
+    for row in _seg_rows(segs):
         seg = _Seg(
-            text="\t".join(s.text.strip() for s in row),
+            text=_glue(row, "\t"),
             x0=min(s.x0 for s in row),
             top=min(s.top for s in row),
             x1=max(s.x1 for s in row),
@@ -770,6 +823,13 @@ def _lines_from_pages(
 ENCRYPTED = "このPDFはパスワードで保護（暗号化）されているため読めません。保護を解除したPDFを使ってください。"
 
 
+def _from_parser(e: BaseException) -> bool:
+    """Whether ``e`` was raised inside pdfminer or pdfplumber (a damaged file),
+    not in this module (a bug, which must not pass for a broken PDF)."""
+    frames = traceback.extract_tb(e.__traceback__)
+    return bool(frames) and any(k in frames[-1].filename for k in ("pdfminer", "pdfplumber"))
+
+
 def _unreadable(e: BaseException, where: str) -> DocumentError:
     """The error for a PDF that pdfminer cannot open or parse: encrypted, or broken."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -809,6 +869,8 @@ def read_pdf(data: bytes, *, name: str, doc: str | None = None) -> SourceText:
                 heights.append(float(page.height))
                 page.close()
     except Exception as e:  # pdfminer raises many kinds on a damaged file
+        if not _from_parser(e):
+            raise
         raise _unreadable(e, where) from e
     if not pages:
         raise DocumentError("このPDFにはページがありません。", doc=where)

@@ -377,3 +377,21 @@ def vertical_html(*, title: str) -> str:
         '<div class="rot" style="top: 120mm; left: 120mm; transform: rotate(-90deg)">上向きラベル</div>'
         "</body></html>"
     )
+
+
+def marks_html(*, title: str) -> str:
+    """Footnote marks raised above the line (``<sup>``) in a paragraph and in a
+    table cell, and text in a ruled box (a frame of one cell, not a table)."""
+    css = CSS.format(
+        family=FONT_FAMILY, font=FONT_FILE.as_uri(), title=title, footer='"- " counter(page) " -"'
+    )
+    return (
+        f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><style>{css}'
+        ".box { border: 0.8pt solid #000; padding: 4pt 8pt; margin: 1em 0; }</style></head><body>"
+        "<p>市民の満足度の割合<sup>※1</sup>は向上しています。</p>"
+        '<div class="box"><p>めざす姿</p><p>・地域の活動が活発になっています。</p>'
+        "<p>・市民の提案がまちづくりに活かされています。</p></div>"
+        '<table class="ruled"><thead><tr><th class="name">指標名</th><th>現状値</th><th>目標値</th></tr></thead>'
+        '<tbody><tr><td class="name">製造品出荷額等<sup>※</sup></td><td>11,942億円</td><td>13,500億円</td></tr>'
+        "</tbody></table></body></html>"
+    )
