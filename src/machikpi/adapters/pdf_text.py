@@ -33,6 +33,7 @@ Full-width digits are kept as printed (the reader NFKC-normalises).
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 import traceback
@@ -46,10 +47,13 @@ from ..core.errors import DocumentError
 from ..core.source import LinePosition, SourceText
 
 #: The settings of pdfplumber's table finder: tables from ruling lines only
-#: (drawn lines and the sides of filled rectangles), snapped and joined within
-#: 3 pt. ``pdfplumber``'s ``page.debug_tablefinder(TABLE_SETTINGS)`` shows what
-#: it finds. Tables without rules are read by text alignment instead (words far
-#: apart on one line are separated by TAB).
+#: (drawn lines, the sides of rectangles, the straight pieces of curves),
+#: snapped and joined within 3 pt. pdfplumber's ``lines`` strategy collects
+#: those lines itself; :func:`read_pdf` collects them with the characters in
+#: one pass and hands them over as ``explicit`` lines, which finds the same
+#: tables. ``page.debug_tablefinder(TABLE_SETTINGS)`` shows what it finds.
+#: Tables without rules are read by text alignment instead (words far apart
+#: on one line are separated by TAB).
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
     "horizontal_strategy": "lines",
@@ -542,15 +546,102 @@ def _column(items: list[_Item], col: int) -> list[_Item]:
     return items
 
 
-def _page_items(page: Any, number: int) -> list[_Item]:
+def _page_objects(page: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The characters and the ruling-line edges of a page, in pdfplumber's
+    coordinates (PDF points from the page's top-left), read from pdfminer's
+    layout of the page.
+
+    The same as pdfplumber's ``page.chars`` and ``page.edges`` (edges of
+    lines, of rectangles' sides and of curves' straight pieces), with only the
+    keys used here: pdfplumber turns every object of the page into a dict of
+    all its attributes, which takes as long as reading the page itself."""
+    from pdfminer.layout import LTChar, LTContainer, LTCurve, LTLine, LTRect
+
+    height = float(page.height)
+    mb_x0, mb_top = float(page.mediabox[0]), float(page.mediabox[1])
+    chars: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
+
+    def edge(x0: float, top: float, x1: float, bottom: float) -> None:
+        if x0 == x1 or top == bottom:
+            orientation = "v" if x0 == x1 else "h"
+            edges.append(
+                {
+                    "object_type": "line_edge",
+                    "x0": x0,
+                    "x1": x1,
+                    "top": top,
+                    "bottom": bottom,
+                    "doctop": top,
+                    "width": x1 - x0,
+                    "height": bottom - top,
+                    "orientation": orientation,
+                }
+            )
+
+    def walk(objs: Iterable[Any]) -> None:
+        for obj in objs:
+            if isinstance(obj, LTContainer):
+                walk(obj)
+            elif isinstance(obj, LTChar):
+                chars.append(
+                    {
+                        "text": obj.get_text(),
+                        "x0": obj.x0 + mb_x0,
+                        "x1": obj.x1 + mb_x0,
+                        "top": height - obj.y1 + mb_top,
+                        "bottom": height - obj.y0 + mb_top,
+                        "size": obj.size,
+                        "upright": obj.upright,
+                        "matrix": obj.matrix,
+                    }
+                )
+            elif isinstance(obj, LTRect | LTLine):
+                x0, x1 = obj.x0 + mb_x0, obj.x1 + mb_x0
+                top, bottom = height - obj.y1 + mb_top, height - obj.y0 + mb_top
+                if isinstance(obj, LTLine):
+                    edge(x0, top, x1, bottom)
+                else:
+                    edge(x0, top, x1, top)
+                    edge(x0, bottom, x1, bottom)
+                    edge(x0, top, x0, bottom)
+                    edge(x1, top, x1, bottom)
+            elif isinstance(obj, LTCurve):
+                pts = [page.point2coord(pt) for pt in obj.pts]
+                for (ax, ay), (bx, by) in itertools.pairwise(pts):
+                    edge(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
+
+    walk(page.layout)
+    return chars, edges
+
+
+def _find_tables(page: Any, edges: list[dict[str, Any]]) -> list[Any]:
+    """pdfplumber's tables of the page from its ruling lines: :data:`TABLE_SETTINGS`
+    with the edges handed over explicitly (what the ``lines`` strategy would
+    collect itself)."""
+    v = [e for e in edges if e["orientation"] == "v"]
+    h = [e for e in edges if e["orientation"] == "h"]
+    if len(v) < 2 or len(h) < 2:
+        return []
+    settings = dict(
+        TABLE_SETTINGS,
+        vertical_strategy="explicit",
+        horizontal_strategy="explicit",
+        explicit_vertical_lines=v,
+        explicit_horizontal_lines=h,
+    )
+    return list(page.find_tables(settings))
+
+
+def _page_items(
+    page: Any, number: int, chars: list[dict[str, Any]], edges: list[dict[str, Any]]
+) -> list[_Item]:
     """The lines and tables of one page in reading order, with blank-line marks."""
-    chars: list[dict[str, Any]] = list(page.chars)
     tables: list[_Table] = []
-    if page.lines or page.rects:
-        for found in page.find_tables(TABLE_SETTINGS):
-            t = _read_table(found, chars)
-            if t is not None:
-                tables.append(t)
+    for found in _find_tables(page, edges):
+        t = _read_table(found, chars)
+        if t is not None:
+            tables.append(t)
     boxes = [(t.x0, t.top, t.x1, t.bottom) for t in tables]
     free = [c for c in chars if not any(_inside(c, b) for b in boxes)]
     segs = _stack_vertical(_segments([c for c in free if c.get("upright", True)]))
@@ -863,9 +954,10 @@ def read_pdf(data: bytes, *, name: str, doc: str | None = None) -> SourceText:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
-                if any(c["text"].strip() for c in page.chars):
+                chars, edges = _page_objects(page)
+                if any(c["text"].strip() for c in chars):
                     has_text = True
-                pages.append(_page_items(page, number))
+                pages.append(_page_items(page, number, chars, edges))
                 heights.append(float(page.height))
                 page.close()
     except Exception as e:  # pdfminer raises many kinds on a damaged file
