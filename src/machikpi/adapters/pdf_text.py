@@ -5,29 +5,38 @@ the ruling lines, and a table finder whose settings are spelt out here
 (:data:`TABLE_SETTINGS`) and can be inspected with its debug tools. From that
 this module rebuilds the lines a reader of the printed page would read:
 
-- characters are grouped into lines by their baseline and read left to right;
-  no space is put between the characters of a Japanese word, a space where
-  the PDF has one or where two words stand apart, a TAB where they stand far
-  apart (two or more character widths: a table without rules, a form);
-- a ruled table is one line per table row, its cells separated by TAB; a cell
-  printed over several lines is joined into one cell; a cell merged over
-  several columns gives its text to each column where the row below splits
-  it (``目標値`` over ``(2027)`` and ``(2031)``), else to the first only; a
-  cell merged over several rows gives its text to the first row, the rows
-  below get an empty cell; a table continued on the next page goes on
-  without a blank line, its repeated header rows dropped;
-- page furniture is dropped: text in the top or bottom margin band printed at
-  the same place on most pages (a running header or footer, digits counted
-  as equal) and page numbers there (``- 12 -``, ``12/40``, ``p.12``);
+- characters are grouped into lines by their baseline (a raised footnote mark
+  stays in its line) and read left to right; no space is put between the
+  characters of a Japanese word, a space where the PDF has one or where two
+  words stand apart, a TAB where they stand far apart (more than
+  :data:`TAB_GAP` character widths: a table without rules, a contents list);
+- a paragraph wrapped at the right edge of its column is one line (also over
+  a page break, placed where it starts); headings, list items and short
+  lines stay as printed;
+- a ruled table (two columns or more: a frame round text is read as text) is
+  one line per table row, its cells separated by TAB; a cell printed over
+  several lines is joined into one cell; a cell merged over several columns
+  gives its text to each column where the row below splits it (``目標値``
+  over ``(2027)`` and ``(2031)``), else to the first only; a cell merged over
+  several rows gives its text to the first row, the rows below get an empty
+  cell; a table continued on the next page goes on without a blank line, its
+  repeated header rows dropped;
+- page furniture is dropped: text in the top or bottom margin band
+  (:data:`MARGIN_BAND`) printed at the same place on most pages (a running
+  header or footer, digits counted as equal), and page numbers at the page's
+  edge (``- 12 -``, ``12/40``, ``p.12``);
 - vertical text (upright characters stacked one per line, or rotated
-  characters) is joined into one word, put where it starts;
+  characters) is joined into one word, put right before what it stands beside;
 - a page set in two columns is read column by column;
 - a blank line is put between paragraphs (a gap of more than
-  :data:`PARAGRAPH_GAP` character heights), around tables and between pages.
+  :data:`PARAGRAPH_GAP` character heights), around tables and at a page
+  break (unless the paragraph goes on).
 
 Every line keeps where it was printed (:class:`LinePosition`: 1-based page,
 box in PDF points from the top-left corner); blank lines have ``None``.
-Full-width digits are kept as printed (the reader NFKC-normalises).
+Full-width digits are kept as printed (the reader NFKC-normalises). A font
+whose encoding is a CMap embedded in the PDF is read as Identity (see
+:func:`_patch_embedded_cmaps`; pdfminer would lose all its text).
 """
 
 from __future__ import annotations
