@@ -30,6 +30,7 @@ from machikpi.core.scoring import score_rows
 from machikpi.core.source import LinePosition, SourceText
 from machikpi.samples import SEEDS_DIR, gold_rows
 from machikpi.samples.pdf_samples import (
+    CLOSING,
     SEED_STYLES,
     long_table_html,
     marks_html,
@@ -362,7 +363,7 @@ def test_two_columns_read_column_by_column(feature_pdfs: dict[str, Path]) -> Non
     # The PDF is in two columns: text starts at the left margin and just right of the middle.
     assert any(w["x0"] < 60 for w in words) and any(half < w["x0"] < half + 40 for w in words)
     lines = read_source(feature_pdfs["two-columns.pdf"]).lines
-    start, end = lines.index("第1章 序論"), lines.index("(以上)")
+    start, end = lines.index("第1章 序論"), lines.index(unicodedata.normalize("NFKC", CLOSING))
     body = [ln for ln in lines[start + 1 : end] if ln]
     assert squash("".join(body)) == squash("".join(paragraphs))
     # Wrapped lines are joined: about one line per paragraph (a paragraph split by a column or page break gives two).

@@ -674,20 +674,6 @@ def _page_items(
         ]
         lefts = _column(_lines_of(col_left) + [it for it in tab_items if it.box[2] <= gutter - 4], 1)
         rights = _column(_lines_of(col_right) + [it for it in tab_items if it.box[0] >= gutter - 2], 2)
-        # Left-hand lines under the right column's end, from a paragraph gap on,
-        # are not in the column but under both (a closing line).
-        r_bottom = max(it.box[3] for it in rights)
-        below = sorted((it for it in lefts if it.box[1] > r_bottom + 2), key=lambda it: it.box[1])
-        for it in below:
-            above = [o for o in lefts if o.box[1] < it.box[1]]
-            if above:
-                last = max(above, key=lambda o: o.box[1])
-                size = last.seg.size if last.seg else 10.0
-                if it.box[1] - last.box[3] > PARAGRAPH_GAP * size:
-                    outside = [o for o in below if o.box[1] >= it.box[1]]
-                    lefts = [o for o in lefts if o not in outside]
-                    spanning += _column(outside, 0)
-                    break
         cuts = sorted(spanning, key=lambda it: it.box[1])
         start = -1e9
         for cut in [*cuts, None]:
@@ -906,7 +892,7 @@ def _lines_from_pages(
                 lines[-1] = a + ("" if (a and b and _wide(a[-1]) and _wide(b[0])) else " ") + b
                 last_runs_on = it.runs_on
                 continue
-            blank = it.blank_before and not carried
+            blank = it.blank_before
             if lines and (blank or last_was_table) and lines[-1] != "":
                 lines.append("")
                 positions.append(None)

@@ -312,15 +312,20 @@ def long_table_html(header: list[str], rows: list[list[str]], *, repeat_header: 
     )
 
 
+#: The line under the two columns of :func:`two_column_html`, across both.
+CLOSING = "以上のとおり、本市の第３期総合戦略は、国の方針を踏まえて策定するものであり、各施策の進捗を毎年度検証します。"
+
+
 def two_column_html(paragraphs: list[str], *, title: str) -> str:
-    """Paragraphs set in two columns, under a heading that spans both."""
+    """Paragraphs set in two columns, under a heading and over a closing
+    paragraph that each run across both."""
     css = CSS.format(
         family=FONT_FAMILY, font=FONT_FILE.as_uri(), title=title, footer='"- " counter(page) " -"'
     )
     body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     return (
         f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><style>{css}</style></head><body>'
-        f'<p>第１章 序論</p><div class="cols">{body}</div><p style="margin-top: 1.2em">（以上）</p></body></html>'
+        f'<p>第１章 序論</p><div class="cols">{body}</div><p style="margin-top: 1.2em">{CLOSING}</p></body></html>'
     )
 
 
