@@ -55,12 +55,15 @@ _BLOCK_MARK = re.compile(r"^[◆■□●○◇◎▼▽▲△★☆【〔<＜�
 _FOOTNOTE = re.compile(r"^(?:\[?※\]?\d*|[*＊]\d*|注\d*[:：]|[:：]|\(注\)|\(※\s*\d*\)|\d[:：])")
 _LIST_MARK = re.compile(r"^(?:[■□◆◇●○・•▶►]|[-*]\s)\s*")
 _ARROW_ITEM = re.compile(
-    r"^(?P<name>.+?)[\s:：]+(?P<a>[^\s→⇒➡]+(?:\s*[(（][^()（）]*[)）])?)\s*(?:→|⇒|➡|->)\s*(?P<b>\S+(?:\s*[(（][^()（）]*[)）])?)$"
+    r"^(?P<name>.+?)[\s:：=＝]+(?P<a>[^\s→⇒➡]+(?:\s*[(（][^()（）]*[)）])?)\s*(?:→|⇒|➡|->)\s*(?P<b>\S+(?:\s*[(（][^()（）]*[)）])?)$"
 )
 _LABELLED = re.compile(
     r"(?P<label>数値目標|成果指標|指標名|指標|基準値(?:[(（][^()（）]*[)）])?|現状値(?:[(（][^()（）]*[)）])?|"
     r"目標値(?:[(（][^()（）]*[)）])?|実績値(?:[(（][^()（）]*[)）])?|評価区分|評価)\s*[=:：]?\s*"
     r"(?P<value>[^\s=:：]+(?:\s*[(（][^()（）]*[)）])?)"
+)
+_LEGEND = re.compile(
+    r"[(（]?\s*(?P<mark>[●■◆○◎□])\s*は\s*(?P<a>[^→⇒()（）]{1,12}?(?:年度|年))\s*[→⇒]\s*(?P<b>[^→⇒()（）]{1,12}?(?:年度|年))"
 )
 _CODE_LINE = re.compile(r"^(\d{1,2})\s*[-‐－]\s*(\d{1,2})\s+(\S.*)$")
 _SATISFACTION = re.compile(r"^(?P<label>\S*満足度)\s+(?P<name>.+?)\s+(?P<value>\d+(?:\.\d+)?\s*%)$")
@@ -185,6 +188,8 @@ class TableReader:
     _labels: bool | None = None
     _table_line: int = 0
     _fresh: Node | None = None
+    #: List marks whose items a legend gives years: mark → (baseline year, target year, legend).
+    legends: dict[str, tuple[Period, Period, str]] = field(default_factory=dict)
     announced: dict[tuple[str, str], tuple[Numbering, int]] = field(default_factory=dict)
     _opened: list[tuple[str, str]] = field(default_factory=list)
     #: The last goal-level heading: (style, code, key of the first section title under it).
@@ -221,6 +226,7 @@ class TableReader:
     # ---------------------------------------------------------------- driver
     def run(self) -> None:
         """Read every line; names still waiting for values at the end are kept valueless."""
+        self._scan_legends()
         i = 0
         n = len(self.lines)
         while i < n:
@@ -309,11 +315,38 @@ class TableReader:
                 return i + 1
         # List forms: ``名称 100件(H26)→150件(R1)``, ``名称: 基準値 → 目標値``,
         # ``■名称 現状値 30% 目標値 50%``, ``数値目標=… 基準値=… 評価区分=A``.
+        consumed = i + 1
+        if _LIST_MARK.match(text) and not _LIST_MARK.match(text[1:]):
+            # An item wrapped over lines: ``●事業所従業者数=154,457人(平成13年度)`` / ``→184,635人``.
+            k = i + 1
+            while k < len(self.lines) and k <= i + 2 and self.lines[k].kind == "cell":
+                nxt_text = self.lines[k].text
+                if _LIST_MARK.match(nxt_text) or len(nxt_text) > 60:
+                    break
+                if nxt_text.startswith(("→", "⇒", "(", "（", "=")) or (
+                    "=" in nxt_text and "=" not in ln.text
+                ):
+                    ln = Line(
+                        ln.no, ln.raw + nxt_text, ln.text + nxt_text, [ln.text + nxt_text], "cell", ln.repairs
+                    )
+                    self.lines[k].kind, self.lines[k].note = "item", "continues the item above"
+                    k += 1
+                    consumed = k
+                    continue
+                break
         rec = self.list_item(ln)
         if rec is not None:
+            self._list_caption(i)
+            legend = self.legends.get(ln.text[:1])
+            if legend is not None:
+                if rec.baseline is not None and rec.baseline.header is None:
+                    rec.baseline.header = legend[0]
+                for t in rec.targets:
+                    t.header = t.header or legend[1]
+                rec.notes.append(f"年度は凡例 ({legend[2]}) による")
             ind = self.emit(rec)
-            ln.kind, ln.note = "item", f"list item: indicator {ind.name}"
-            return i + 1
+            self.lines[i].kind, self.lines[i].note = "item", f"list item: indicator {ind.name}"
+            return consumed
         # A list of the codes of other nodes (政策連携プラン → 施策大項目).
         if remove_spaces(text) in voc.link_labels:
             return self.link_list(i)
@@ -669,6 +702,41 @@ class TableReader:
         cand.kind, cand.note = "heading", f"heading {num.level}1 recovered: {num.level}2 follows"
         self.warn(cand.no, f"見出し「{num.level}1 {cand.text}」を補いました ({num.level}2 が続くため)")
 
+    def _list_caption(self, i: int) -> None:
+        """The short lines just above a list item, after a blank or separator
+        line, are the item's caption: the node (goal) it serves."""
+        parts: list[Line] = []
+        b = i - 1
+        while b >= 0 and len(parts) < 3:
+            ln = self.lines[b]
+            if ln.kind in ("blank", "furniture", "item") or not ln.text or ln.text == "|":
+                break
+            if ln.kind not in ("text", "prose", "cell") or "。" in ln.text or _LIST_MARK.match(ln.text):
+                return
+            parts.insert(0, ln)
+            b -= 1
+        if not parts:
+            return
+        title = join_wrapped("".join(p.text for p in parts))
+        if (
+            not (2 <= len(title) <= 60)
+            or read_numbering(parts[0].raw) is not None
+            or vocabulary().role_of(title)
+        ):
+            return
+        self.outline.heading(Numbering("caption", "", "", title), title, parts[0].no)
+        for p in parts:
+            p.kind, p.note = "heading", "caption of the list items below"
+
+    def _scan_legends(self) -> None:
+        """``(●は平成15年度→平成18年度の目標例)``: the years of the items a mark opens."""
+        for ln in self.lines:
+            m = _LEGEND.search(ln.text)
+            if m:
+                a, b = _period(m.group("a")), _period(m.group("b"))
+                if a is not None and b is not None:
+                    self.legends.setdefault(m.group("mark"), (a, b, m.group(0).strip("()（）")))
+
     def list_item(self, ln: Line) -> Record | None:
         """A one-line indicator (see :meth:`free_cell`), or ``None``."""
         text = _LIST_MARK.sub("", ln.text).strip()
@@ -683,6 +751,22 @@ class TableReader:
                 )
                 rec.raw = ln.text
                 return rec
+        eq = re.match(r"^(?P<name>[^=＝]{2,60}?)\s*[=＝]\s*(?P<b>[^=＝→]+)$", text)
+        if (
+            eq
+            and _LIST_MARK.match(ln.text)
+            and is_value(eq.group("b").strip())
+            and looks_like_name(eq.group("name"))
+        ):
+            # ``●支援団体数(新規)=20団体``: a target alone.
+            rec = Record(
+                name=eq.group("name"),
+                line=ln.no,
+                role=self.current_role(),
+                targets=[Cell(eq.group("b").strip())],
+            )
+            rec.raw = ln.text
+            return rec
         parts = list(_LABELLED.finditer(text))
         if len(parts) < 2:
             return None
