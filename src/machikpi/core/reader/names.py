@@ -43,6 +43,8 @@ def read_name(raw: str) -> NameParts:
     text = nfkc(text)
     cumulative = bool(_CUMULATIVE.search(text))
     text = _CUMULATIVE.sub(" ", text)
+    # ``(1)地域活動に参加している人の割合``: the numbering of a sub-indicator is not its name.
+    text = re.sub(r"^\s*[(（]\s*\d{1,2}\s*[)）]\s*(?=\S)", "", text)
     definition = None
     m = _SQUARE_DEF.search(text)
     if m:

@@ -54,7 +54,7 @@ LEVEL_WORDS = (
 _LEVEL = re.compile(
     rf"^(?P<word>{'|'.join(LEVEL_WORDS)})\s*[(（]?(?P<num>{_NUM})[)）]?(?![0-9０-９])\s*[:：.．、]?\s*(?P<title>.*)$"
 )
-_CHAPTER = re.compile(rf"^第\s*(?P<num>{_NUM})\s*(?P<word>章|節|部|編)\s*(?P<title>.*)$")
+_CHAPTER = re.compile(rf"^第\s*(?P<num>{_NUM})\s*(?P<word>章|節|部|編|項|款)\s*(?P<title>.*)$")
 _SHORT_CHAPTER = re.compile(r"^(?P<num>[0-9０-９]{1,2})\s*(?P<word>章)\s*(?P<title>.*)$")
 _PAREN = re.compile(rf"^[(（]\s*(?P<num>{_NUM})\s*[)）]\s*(?P<title>\S.*)$")
 _CIRCLED_H = re.compile(rf"^(?P<num>[{_CIRCLED}])\s*(?P<title>\S.*)$")

@@ -977,7 +977,18 @@ class TableReader:
                     cells = cells[:ncol]
             else:
                 cells = cells[:ncol]
+        if 1 < len(cells) < ncol and name_i > 0 and looks_like_name(cells[0]) and all(
+            is_value(c) or not c.strip() for c in cells[1 : ncol - name_i]
+        ):
+            # ``(2)NPO法人の数 | 26団体 | 40団体 |``: a row printed without its leading cells.
+            cells = [""] * name_i + cells
         cells += [""] * (ncol - len(cells))
+        # ``第1節 | 連携型地域社会の形成 | …``: the row opens the node its first cells number and name.
+        if name_i >= 2 and cells[0].strip():
+            num = read_numbering(cells[0].strip())
+            title = cells[1].strip()
+            if num is not None and not num.title and title and not is_value(title):
+                self.outline.heading(num, title, ln.no)
         name = cells[name_i].strip()
         if not name or vocabulary().is_note_label(name):
             if name and self.last is not None:
