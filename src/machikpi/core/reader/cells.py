@@ -113,7 +113,9 @@ def looks_like_name(text: str) -> bool:
         return False
     if is_value(t) or is_unit(t) or is_year_label(t) or is_prose(t) or _BIG_NUMBER.search(t):
         return False
-    if re.fullmatch(r"[\d\s.,%()（）・\-–—―→※*]+", t):
+    if re.fullmatch(r"[\d\s.,%()（）・\-–—―→※*]+", t) or re.fullmatch(
+        r"(?:明治|大正|昭和|平成|令和)\d*年?度?", t
+    ):
         return False
     if re.match(r"^(?:指標|KPI)\s*[0-9①-⑳]", t) or ("→" in t and len(t) <= 12) or t.startswith(("「", "『")):
         return False

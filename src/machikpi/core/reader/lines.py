@@ -83,6 +83,24 @@ def _clean(raw: str, repairs: list[str]) -> str:
     return _unspace(text.strip(), repairs)
 
 
+# ``①婚姻率:5.5‰(平成 25 年)→5.9‰(平成 31 年)`` inside a flattened page: one piece, spaces and all.
+_FLAT_VALUE = r"[△▲-]?\d[\d,.]*\s?[^\s→⇒(（:：\d]{0,4}\s?(?:[(（][^()（）→]{0,20}[)）])?"
+_FLAT_ITEM = re.compile(rf"[^\s:：]{{2,40}}[:：]\s?{_FLAT_VALUE}\s?[→⇒]\s?{_FLAT_VALUE}")
+
+
+def _flat_pieces(text: str) -> list[str]:
+    """The pieces of a flattened page: split at its spaces, except inside a
+    ``名: 基準 → 目標`` item, which stays whole."""
+    pieces: list[str] = []
+    pos = 0
+    for m in _FLAT_ITEM.finditer(text):
+        pieces += [p for p in re.split(r" +", text[pos : m.start()]) if p]
+        pieces.append(m.group(0).strip())
+        pos = m.end()
+    pieces += [p for p in re.split(r" +", text[pos:]) if p]
+    return pieces
+
+
 def split_line(no: int, raw: str, known_fields: list[str] | None = None) -> list[Line]:
     """The :class:`Line` (or, for a flattened page or a glued table, the lines)
     of one source line. ``known_fields`` collects the 分野 names of glued tables
@@ -125,8 +143,22 @@ def split_line(no: int, raw: str, known_fields: list[str] | None = None) -> list
         if glued:
             return glued
     if len(text) >= FLAT_MIN_CHARS and text.count(" ") >= FLAT_MIN_SPACES:
-        pieces = [p for p in re.split(r" +", text) if p]
-        return [Line(no, p, p, [p], "cell", ["flattened page split at spaces"]) for p in pieces]
+        # Split the printed text (circled numbers and the like kept in ``raw``), each piece read alone.
+        spaced: list[str] = []
+        printed = _unspace(_BOLD.sub("", raw.replace("\u3000", " ")).strip(), spaced)
+        out: list[Line] = []
+        for part in _flat_pieces(printed):
+            out.append(
+                Line(
+                    no,
+                    part,
+                    nfkc(part).strip(),
+                    [nfkc(part).strip()],
+                    "cell",
+                    ["flattened page split at spaces"],
+                )
+            )
+        return out
     return [Line(no, raw, text, [text], "cell", repairs)]
 
 

@@ -53,9 +53,10 @@ from .vocabulary import vocabulary
 _VALUE_KINDS = ("baseline", "target", "actual", "year")
 _BLOCK_MARK = re.compile(r"^[◆■□●○◇◎▼▽▲△★☆【〔<＜≪《]+")
 _FOOTNOTE = re.compile(r"^(?:\[?※\]?\d*|[*＊]\d*|注\d*[:：]|[:：]|\(注\)|\(※\s*\d*\)|\d[:：])")
-_LIST_MARK = re.compile(r"^(?:[■□◆◇●○・•▶►]|[-*]\s)\s*")
+_LIST_MARK = re.compile(r"^(?:[■□◆◇●○・•▶►\u2460-\u2473]|[-*]\s)\s*")
+_ITEM_VALUE = r"[^\s→⇒]+(?:\s?[^\s→⇒(（\d:：]{1,4})?(?:\s*[(（][^()（）]*[)）])?"
 _ARROW_ITEM = re.compile(
-    r"^(?P<name>.+?)[\s:：=＝]+(?P<a>[^\s→⇒➡]+(?:\s*[(（][^()（）]*[)）])?)\s*(?:→|⇒|➡|->)\s*(?P<b>\S+(?:\s*[(（][^()（）]*[)）])?)$"
+    rf"^(?P<name>.+?)[\s:：=＝]+(?P<a>{_ITEM_VALUE})\s*(?:→|⇒|➡|->)\s*(?P<b>{_ITEM_VALUE})$"
 )
 _LABELLED = re.compile(
     r"(?P<label>数値目標|成果指標|指標名|指標|基準値(?:[(（][^()（）]*[)）])?|現状値(?:[(（][^()（）]*[)）])?|"
@@ -739,7 +740,11 @@ class TableReader:
 
     def list_item(self, ln: Line) -> Record | None:
         """A one-line indicator (see :meth:`free_cell`), or ``None``."""
-        text = _LIST_MARK.sub("", ln.text).strip()
+        text = ln.text
+        if re.match(r"^\s*[\u2460-\u2473]", ln.raw):
+            # ``①婚姻率:…``: NFKC turned the circled number into a digit; it numbers the item.
+            text = re.sub(r"^\s*\d{1,2}", "", text)
+        text = _LIST_MARK.sub("", text).strip()
         if len(text) > 160 or "。" in text:
             return None
         m = _ARROW_ITEM.match(text)
@@ -977,8 +982,11 @@ class TableReader:
                     cells = cells[:ncol]
             else:
                 cells = cells[:ncol]
-        if 1 < len(cells) < ncol and name_i > 0 and looks_like_name(cells[0]) and all(
-            is_value(c) or not c.strip() for c in cells[1 : ncol - name_i]
+        if (
+            1 < len(cells) < ncol
+            and name_i > 0
+            and looks_like_name(cells[0])
+            and all(is_value(c) or not c.strip() for c in cells[1 : ncol - name_i])
         ):
             # ``(2)NPO法人の数 | 26団体 | 40団体 |``: a row printed without its leading cells.
             cells = [""] * name_i + cells
