@@ -26,6 +26,7 @@ Every line gets a ``kind`` and a ``note`` for the trace.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -189,6 +190,7 @@ class TableReader:
     _labels: bool | None = None
     _table_line: int = 0
     _fresh: Node | None = None
+    _nos: list[int] = field(default_factory=list)
     #: List marks whose items a legend gives years: mark → (baseline year, target year, legend).
     legends: dict[str, tuple[Period, Period, str]] = field(default_factory=dict)
     announced: dict[tuple[str, str], tuple[Numbering, int]] = field(default_factory=dict)
@@ -228,6 +230,7 @@ class TableReader:
     def run(self) -> None:
         """Read every line; names still waiting for values at the end are kept valueless."""
         self._scan_legends()
+        self._nos = [ln.no for ln in self.lines]
         i = 0
         n = len(self.lines)
         while i < n:
@@ -671,21 +674,7 @@ class TableReader:
         assert isinstance(num, Numbering)
         if any(c.code == "1" for c in parent.children) or parent.source is None:
             return
-        start = parent.source.line
-        cand: Line | None = None
-        for ln in self.lines:
-            if ln.no <= start or ln.no >= line:
-                continue
-            t = ln.text
-            if (
-                ln.kind in ("text", "prose")
-                and 4 <= len(t) <= 40
-                and "。" not in t
-                and not t.startswith(("-", "・", "[", "※", "("))
-                and not is_section_title(t)
-            ):
-                cand = ln
-                break
+        cand = self._bare_title(parent.source.line, line)
         if cand is None:
             return
         moved = [
@@ -1122,12 +1111,23 @@ class TableReader:
         if not mine or mine[-1].source is None:
             return
 
-        last_line = mine[-1].source.line
-        header_no = self.lines[k].no
-        cand: Line | None = None
-        for ln in self.lines:
-            if ln.no <= last_line or ln.no >= header_no:
-                continue
+        cand = self._bare_title(mine[-1].source.line, self.lines[k].no)
+        if cand is None:
+            return
+        sibling = self.current_role() == mine[0].role
+        new = self.outline.open_missing(join_wrapped(cand.text), cand.no, sibling=sibling)
+        if new is not None:
+            cand.kind, cand.note = "heading", "lost heading recovered from the title before the table"
+            self.warn(cand.no, f"見出しが印字されていないため「{cand.text}」を見出しとして補いました")
+
+    def _bare_title(self, after: int, before: int) -> Line | None:
+        """The first short bare line (no sentence, bullet, note or section word)
+        between source lines ``after`` and ``before``: a heading whose
+        numbering the extraction lost."""
+        start = bisect.bisect_right(self._nos, after)
+        for ln in self.lines[start:]:
+            if ln.no >= before:
+                break
             t = ln.text
             if (
                 ln.kind in ("text", "prose")
@@ -1137,15 +1137,8 @@ class TableReader:
                 and not is_section_title(t)
                 and vocabulary().role_of(t) is None
             ):
-                cand = ln
-                break
-        if cand is None:
-            return
-        sibling = self.current_role() == mine[0].role
-        new = self.outline.open_missing(join_wrapped(cand.text), cand.no, sibling=sibling)
-        if new is not None:
-            cand.kind, cand.note = "heading", "lost heading recovered from the title before the table"
-            self.warn(cand.no, f"見出しが印字されていないため「{cand.text}」を見出しとして補いました")
+                return ln
+        return None
 
     def _caption(self, k: int) -> None:
         """A short unnumbered line just before a table header is the table's
