@@ -25,7 +25,15 @@ from .pipeline import Reading, read
 __all__ = ["OpinionReading", "Reading", "read", "read_opinions", "read_plan"]
 
 
-_OPINION_HINT = re.compile(r"意見|回答|市の考え|町の考え|村の考え|対応方針|提言|要望")
+_OPINION_WORD = re.compile(r"意見|提言|要望|提案")
+_ANSWER_WORD = re.compile(r"回答|考え方|対応|反映|検討結果")
+
+
+def _speaks_of_opinions(source: SourceText) -> bool:
+    """A short line names opinions and a short line names answers (a caption
+    row, or labels such as 【意見】 … 【回答】): the opinion stage is worth running."""
+    short = [t for t in source.lines if len(t) <= 60]
+    return any(_OPINION_WORD.search(t) for t in short) and any(_ANSWER_WORD.search(t) for t in short)
 
 #: Below this score a document is not taken for an opinion table.
 OPINION_MIN_SCORE = 0.5
@@ -45,7 +53,7 @@ def read_plan(source: SourceText) -> Plan:
     holds no indicator and no opinion."""
     plan = read(source).plan
     # The opinion stage only where the text speaks of opinions at all (it is the costlier stage).
-    op = read_opinions(source) if _OPINION_HINT.search(source.text) else OpinionReading()
+    op = read_opinions(source) if _speaks_of_opinions(source) else OpinionReading()
     if op.opinions and op.score >= 0.8 and all(_weak(ind) for _, ind in plan.indicators()):
         # A clear opinion table: indicators read only by position or without any value are its words.
         for _, node in plan.walk():
