@@ -276,3 +276,29 @@ def test_role_comes_from_labels_then_from_the_level() -> None:
     plan = read_plan(SourceText.from_text("r.txt", labelled))
     ind = plan.indicators()[0][1]
     assert ind.role is Role.KPI and ind.series[0].baseline.status is CellStatus.VALUE
+
+
+def test_columns_separated_by_runs_of_spaces_and_one_cell_per_line() -> None:
+    text = (
+        "基本目標1 しごとをつくる\n\n"
+        "指標名      基準値(令和元年度)      目標値(令和7年度)\n"
+        "新規就農者数      5人      10人\n\n"
+        "基本目標2 ひとを呼ぶ\n指標名\n現状値\n目標値(R7)\n転入者数\n1,200人\n1,500人\n婚姻件数\n300件\n320件\n"
+    )
+    rows = kpi_rows(read_plan(SourceText.from_text("c.txt", text)))
+    got = [
+        (
+            r["path"][-1],
+            r["name"],
+            r["baseline"]["value"],
+            r["baseline"]["year"],
+            r["targets"][0]["value"],
+            r["targets"][0]["year"],
+        )
+        for r in rows
+    ]
+    assert got == [
+        ("しごとをつくる", "新規就農者数", 5, 2019, 10, 2025),
+        ("ひとを呼ぶ", "転入者数", 1200, None, 1500, 2025),
+        ("ひとを呼ぶ", "婚姻件数", 300, None, 320, 2025),
+    ]

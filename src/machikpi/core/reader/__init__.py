@@ -35,6 +35,7 @@ def _speaks_of_opinions(source: SourceText) -> bool:
     short = [t for t in source.lines if len(t) <= 60]
     return any(_OPINION_WORD.search(t) for t in short) and any(_ANSWER_WORD.search(t) for t in short)
 
+
 #: Below this score a document is not taken for an opinion table.
 OPINION_MIN_SCORE = 0.5
 

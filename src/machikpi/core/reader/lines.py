@@ -36,6 +36,7 @@ _PAGE_NUMBER = re.compile(r"^(?:[-‐ー―—–]\s*\d{1,4}\s*[-‐ー―—–
 _LEADER = re.compile(r"(?:・{3,}|\.{4,}|…{2,}|•{3,}|‥{2,})\s*\d{0,4}\s*$")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _BOLD = re.compile(r"\*\*")
+_COLUMN_GAP = re.compile(r" {2,}")
 #: A line this long with this many single spaces and no tab is a flattened page.
 FLAT_MIN_CHARS = 160
 FLAT_MIN_SPACES = 10
@@ -138,6 +139,11 @@ def split_line(no: int, raw: str, known_fields: list[str] | None = None) -> list
             return [Line(no, raw, inner, cells, "row", repairs)]
     if _PAGE_NUMBER.match(text) or _LEADER.search(text):
         return [Line(no, raw, text, [text], "furniture", repairs)]
+    spaced_cells = [c.strip() for c in _COLUMN_GAP.split(text) if c.strip()]
+    if len(spaced_cells) >= 3 and len(text) < FLAT_MIN_CHARS:
+        # Columns separated by runs of spaces (a table printed with space padding).
+        repairs.append("columns separated by runs of spaces")
+        return [Line(no, raw, "\t".join(spaced_cells), spaced_cells, "row", repairs, raw_cells=spaced_cells)]
     if len(text) >= 100:
         glued = _unglue(no, text, known_fields)
         if glued:

@@ -633,6 +633,8 @@ class TableReader:
                 and len(cont.text) <= 20
                 and read_numbering(cont.raw) is None
                 and not is_prose(cont.text)
+                and vocabulary().column_kind(cont.text) is None
+                and vocabulary().role_of(cont.text) is None
             ):
                 # ``2. 高齢者が安心して`` / ``暮らせる地域づくり``: a title wrapped onto the next line.
                 title += cont.text
@@ -1190,6 +1192,8 @@ class TableReader:
                 voc.column_kind(lines[b].text)
                 and len(remove_spaces(lines[b].text)) <= 24
                 and ("pipe cell" in lines[b].repairs) == pipe
+                and lines[b].kind != "heading"
+                and read_numbering(lines[b].raw) is None
             ):
                 b -= 1
                 continue
@@ -1205,6 +1209,8 @@ class TableReader:
             if c.is_row:
                 break
             kind = voc.column_kind(c.text)
+            if kind and (read_numbering(c.raw) is not None and k > i):
+                break
             if (kind and len(remove_spaces(c.text)) <= 24 and not is_prose(c.text)) or (
                 header_cells and is_year_label(c.text) and not is_value(c.text)
             ):
@@ -1236,12 +1242,33 @@ class TableReader:
             j = i + 1 if role else i
         else:
             return i + 1
-        if pipe and len(header.columns) >= 3 and len(header_cells) == len(header.columns):
-            return max(i + 1, self.stream_by_count(j, header))
+        if len(header.columns) >= 3 and len(header_cells) == len(header.columns):
+            if pipe or self._groups_fit(
+                j, header, flattened="flattened page split at spaces" in start.repairs
+            ):
+                return max(i + 1, self.stream_by_count(j, header, pipe=pipe))
         return max(i + 1, self.stream_by_pattern(j, header))
 
-    def stream_by_count(self, j: int, header: Header) -> int:
-        """Groups of k pipe cells after a header of k pipe cells."""
+    def _groups_fit(self, j: int, header: Header, *, flattened: bool) -> bool:
+        """One cell per line after a run of k header cells: the next two groups
+        of k cells have a name where the header has it and values elsewhere."""
+        if flattened:
+            return False
+        k = len(header.columns)
+        name_i = header.name_column if header.name_column is not None else 0
+        cells = [ln for ln in self.lines[j : j + 4 * k] if ln.kind != "blank"][: 2 * k]
+        if len(cells) < 2 * k or any(ln.is_row for ln in cells):
+            return False
+        for g in (cells[:k], cells[k:]):
+            if not looks_like_name(g[name_i].text):
+                return False
+            vals = [g[x].text for x in header.value_columns if x < len(g)]
+            if not vals or not all(is_value(v) or is_text_value(v) for v in vals):
+                return False
+        return True
+
+    def stream_by_count(self, j: int, header: Header, *, pipe: bool = True) -> int:
+        """Groups of k cells (one per line) after a header of k cells."""
         k = len(header.columns)
         lines = self.lines
         name_i = header.name_column if header.name_column is not None else 1
@@ -1253,7 +1280,7 @@ class TableReader:
                 if c.kind == "blank":
                     m += 1
                     continue
-                if "pipe cell" not in c.repairs:
+                if (pipe and "pipe cell" not in c.repairs) or c.is_row:
                     break
                 group.append(c)
                 m += 1
