@@ -1242,11 +1242,10 @@ class TableReader:
             j = i + 1 if role else i
         else:
             return i + 1
-        if len(header.columns) >= 3 and len(header_cells) == len(header.columns):
-            if pipe or self._groups_fit(
-                j, header, flattened="flattened page split at spaces" in start.repairs
-            ):
-                return max(i + 1, self.stream_by_count(j, header, pipe=pipe))
+        by_count = len(header.columns) >= 3 and len(header_cells) == len(header.columns)
+        flattened = "flattened page split at spaces" in start.repairs
+        if by_count and (pipe or self._groups_fit(j, header, flattened=flattened)):
+            return max(i + 1, self.stream_by_count(j, header, pipe=pipe))
         return max(i + 1, self.stream_by_pattern(j, header))
 
     def _groups_fit(self, j: int, header: Header, *, flattened: bool) -> bool:
