@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import multiprocessing
 import time
 
 from machikpi.core.errors import MachikpiError
@@ -36,6 +37,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--misses", type=int, default=0, help="misses to print per document")
     ap.add_argument("--mb", type=float, default=2.0, help="throughput corpus size in MB")
+    ap.add_argument("--workers", type=int, default=2, help="processes for the throughput run (2 cores here)")
     a = ap.parse_args()
     docs = _docs()
     rows: dict[bool, tuple[list[dict], list[dict]]] = {False: ([], []), True: ([], [])}
@@ -72,18 +74,30 @@ def main() -> None:
         f"first pass: {len(docs)} documents, {size / 1024:.0f} KB in {first:.2f} s ({size / 1024 / first:.0f} KB/s)"
     )
     target = int(a.mb * 1024 * 1024)
-    done = n = 0
-    t0 = time.perf_counter()
+    batch: list[tuple[str, str]] = []
+    done = 0
     while done < target:
-        name, text, _ = docs[n % len(docs)]
-        with contextlib.suppress(MachikpiError):
-            read_plan(SourceText.from_text(name, text))
+        name, text, _ = docs[len(batch) % len(docs)]
+        batch.append((name, text))
         done += len(text.encode("utf-8"))
-        n += 1
-    elapsed = time.perf_counter() - t0
-    print(
-        f"throughput: {done / 1024 / 1024:.1f} MB in {n} documents, {elapsed:.2f} s, {done / 1024 / 1024 / elapsed:.2f} MB/s"
-    )
+    for workers in sorted({1, a.workers}):
+        t0 = time.perf_counter()
+        if workers == 1:
+            for item in batch:
+                _read_one(item)
+        else:
+            with multiprocessing.Pool(workers) as pool:
+                pool.map(_read_one, batch, chunksize=8)
+        elapsed = time.perf_counter() - t0
+        print(
+            f"throughput, {workers} process(es): {done / 1024 / 1024:.1f} MB in {len(batch)} documents, "
+            f"{elapsed:.2f} s, {done / 1024 / 1024 / elapsed:.2f} MB/s"
+        )
+
+
+def _read_one(item: tuple[str, str]) -> None:
+    with contextlib.suppress(MachikpiError):
+        read_plan(SourceText.from_text(*item))
 
 
 if __name__ == "__main__":
