@@ -225,6 +225,7 @@ class Outline:
     _listed: dict[str, tuple[int, Numbering, int]] = field(default_factory=dict)
     #: Titles of headings in the order listed, and how many were re-entered.
     _order: list[str] = field(default_factory=list)
+    _path_cache: tuple[tuple[int, ...], list[Node]] | None = None
     #: ``id()`` of the nodes opened by chapter headings (第N章).
     chapters: set[int] = field(default_factory=set)
     _entered: int = -1
@@ -399,6 +400,14 @@ class Outline:
         """The nodes an indicator read now belongs to: the open headings down to
         the first section heading, without the chapters above the first node
         that has a level word (基本目標 …) when there is one."""
+        key = tuple(id(o) for o in self._stack)
+        if self._path_cache is not None and self._path_cache[0] == key:
+            return list(self._path_cache[1])
+        path = self._path()
+        self._path_cache = (key, path)
+        return list(path)
+
+    def _path(self) -> list[Node]:
         nodes: list[tuple[Node, bool]] = []
         cut = False
         for o in self._stack:

@@ -284,6 +284,9 @@ class TableReader:
         if self.last is not None and _FOOTNOTE.match(text) and not is_value(text):
             self.footnote(ln)
             return i + 1
+        if len(text) > 60 and "。" in text and not self.note_mode:
+            # A sentence: no heading, label, header or list item (the common case, read fast).
+            return self.prose(i)
         # Satisfaction lines.
         m = _SATISFACTION.match(text)
         if m:
@@ -399,6 +402,12 @@ class TableReader:
                 self.warn(ln.no, f"見出し「{title}」が印字されていないため、章の一覧の順から補いました")
                 self._since_table = False
                 return i + 1
+        return self.prose(i)
+
+    def prose(self, i: int) -> int:
+        """A line of running text: the body of the node it stands under."""
+        ln = self.lines[i]
+        text = ln.text
         ln.kind = "prose" if is_prose(text) else "text"
         node = self.outline.node()
         fresh = self._fresh
