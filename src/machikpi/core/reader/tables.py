@@ -67,6 +67,7 @@ _LABELLED = re.compile(
 _LEGEND = re.compile(
     r"[(（]?\s*(?P<mark>[●■◆○◎□])\s*は\s*(?P<a>[^→⇒()（）]{1,12}?(?:年度|年))\s*[→⇒]\s*(?P<b>[^→⇒()（）]{1,12}?(?:年度|年))"
 )
+_VERDICT_MARK = re.compile(r"[○◯◎△×✕✖]|[A-ES]")
 _CODE_LINE = re.compile(r"^(\d{1,2})\s*[-‐－]\s*(\d{1,2})\s+(\S.*)$")
 _SATISFACTION = re.compile(r"^(?P<label>\S*満足度)\s+(?P<name>.+?)\s+(?P<value>\d+(?:\.\d+)?\s*%)$")
 
@@ -166,6 +167,7 @@ class _Entry:
     definition: str | None = None
     note_order: bool = False
     grid_years: list[Period | None] = field(default_factory=list)
+    verdict: str | None = None
 
 
 @dataclass
@@ -191,6 +193,7 @@ class TableReader:
     _table_line: int = 0
     _fresh: Node | None = None
     _nos: list[int] = field(default_factory=list)
+    _loose_verdicts: list[str] = field(default_factory=list)
     #: List marks whose items a legend gives years: mark → (baseline year, target year, legend).
     legends: dict[str, tuple[Period, Period, str]] = field(default_factory=dict)
     announced: dict[tuple[str, str], tuple[Numbering, int]] = field(default_factory=dict)
@@ -1505,6 +1508,16 @@ class TableReader:
                 misses = 0
                 j += 1
                 continue
+            if _VERDICT_MARK.fullmatch(t) and any(col.kind == "verdict" for col in header.columns):
+                # ``○`` / ``×`` under a 事後評価 column: the verdict of the values before it.
+                e = current()
+                if e is not None and e.values:
+                    e.verdict = t
+                else:
+                    self._loose_verdicts.append(t)
+                c.kind, c.note = "value", "verdict"
+                j += 1
+                continue
             nxt = self.next_text(j)
             if len(t) <= 10 and not is_prose(t) and nxt is not None and is_value(lines[nxt].text):
                 # A group label on the line before its value (``満野→双海`` / ``20分``).
@@ -1597,7 +1610,11 @@ class TableReader:
             items, units = self._items([v.text for v in loose], has_unit_col)
             loose_groups = [(g, units) for g in self._groups(items, header, cols)]
             # Names printed in a header block before a header repeated above the values.
-            for e, (g, u) in zip(carried, loose_groups, strict=False):
+            verdicts = self._loose_verdicts
+            self._loose_verdicts = []
+            for x, (e, (g, u)) in enumerate(zip(carried, loose_groups, strict=False)):
+                if x < len(verdicts) and len(verdicts) == len(loose_groups):
+                    e.verdict = verdicts[x]
                 self._emit_entry(e, g, u[0] if u else None, header, cols, uncertain=True)
             orphan_groups += loose_groups[len(carried) :]
             carried = carried[len(loose_groups) :]
@@ -1754,6 +1771,7 @@ class TableReader:
         rec.milestones = e.milestones
         rec.notes += e.notes
         rec.definition = e.definition
+        rec.verdict = e.verdict
         rec.uncertain = uncertain
         rec.raw = " ".join([rec.name, *group])
         if e.note_order or uncertain:
