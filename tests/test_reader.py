@@ -302,3 +302,21 @@ def test_columns_separated_by_runs_of_spaces_and_one_cell_per_line() -> None:
         ("ひとを呼ぶ", "転入者数", 1200, None, 1500, 2025),
         ("ひとを呼ぶ", "婚姻件数", 300, None, 320, 2025),
     ]
+
+
+def test_evaluation_sheet_keeps_actuals_and_the_verdict_with_its_legend() -> None:
+    text = (
+        "令和5年度 効果検証シート\n\n基本目標1 しごとをつくる\n\n"
+        "指標名\t基準値(R1)\t目標値(R6)\t実績値(R5)\t評価\n"
+        "新規就農者数\t5人\t10人\t8人\tB\n"
+        "観光入込客数\t120万人\t150万人\t151万人\tA\n\n"
+        "評価:A 目標達成 B 概ね順調 C 遅れ\n"
+    )
+    plan = read_plan(SourceText.from_text("e.txt", text))
+    by_name = {i.name: i for _, i in plan.indicators()}
+    farmers = by_name["新規就農者数"]
+    assert [(a.value, a.year) for a in farmers.series[0].actuals] == [(8, 2023)]
+    assert [v.value for v in farmers.verdicts] == ["B"]
+    assert farmers.verdicts[0].legend is not None and "概ね順調" in farmers.verdicts[0].legend
+    (row,) = [r for r in kpi_rows(plan) if r["name"] == "観光入込客数"]
+    assert row["actuals"][0]["value"] == 151

@@ -83,7 +83,9 @@ def _title(source: SourceText) -> str:
 
 
 _LEGEND_PAIR = re.compile(
-    r"(?:(?P<g1>[A-ES]|[○◎△×])\s*[:：=]\s*(?P<w1>[^\s,、:：]{1,10}))|(?:(?P<w2>[^\s,、:：A-Z]{1,10}?)(?P<g2>[A-ES])(?=[,、\s)]|$))"
+    r"(?:(?P<g1>[A-ES]|[○◎△×])\s*[:：=]\s*(?P<w1>[^\s,、:：]{1,10}))"
+    r"|(?:(?P<w2>[^\s,、:：A-Z]{1,10}?)(?P<g2>[A-ES])(?=[,、\s)]|$))"
+    r"|(?:(?<![A-Za-z])(?P<g3>[A-ES]|[○◎△×])\s+(?P<w3>[^\s,、:：A-Z]{1,10}))"
 )
 
 
@@ -98,7 +100,7 @@ def _attach_legends(lines: list[Line], indicators: list[Indicator]) -> None:
         if len(ln.text) > 120:
             continue
         pairs = list(_LEGEND_PAIR.finditer(ln.text))
-        grades = {m.group("g1") or m.group("g2") for m in pairs}
+        grades = {m.group("g1") or m.group("g2") or m.group("g3") for m in pairs}
         if len(pairs) >= 2 and values <= grades:
             for v in verdicts:
                 v.legend = ln.text
