@@ -52,6 +52,7 @@ from ..core.errors import MachikpiError, PeriodError
 from ..core.periods import fiscal_year_of, read_period, to_wareki
 from ..core.quantities import format_number, normalise_unit
 from ..core.text import match_key, nfkc
+from .spreadsheet_safety import text_only
 from .textfiles import decode
 
 if TYPE_CHECKING:  # the storage module needs Django set up; this module does not
@@ -219,7 +220,7 @@ def write_template(infos: list[SeriesInfo], year: int, path: Path) -> int:
         help_ws.append([line])
     help_ws.column_dimensions["A"].width = 100
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    text_only(wb).save(path)
     return len(infos)
 
 
