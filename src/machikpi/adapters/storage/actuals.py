@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ...core.errors import MachikpiError
@@ -147,9 +148,26 @@ def record_actual(
     ``draft`` leaves the published value as it was. ``expected_version``:
     the ``version`` the writer read (``0`` when it saw no value); when the
     stored version differs, :class:`ActualConflict` is raised and nothing
-    is written. ``None`` skips the check (file imports)."""
+    is written. ``None`` skips the check (file imports).
+
+    Two first entries of one series and year at the same moment: the one
+    stored second hits the unique key; it is then treated as written after
+    the other one (:class:`ActualConflict` when ``expected_version`` was
+    given, an update otherwise), never an ``IntegrityError``."""
     series = db.Series.objects.get(pk=series_id)
-    actual = db.ActualValue.objects.select_for_update().filter(series=series, year=year).first()
+    actual = _locked(series, year)
+    if actual is None:
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent first entry must not end the caller's
+                return _create(
+                    series, year, value=value, raw=raw, note=note, who=who, status=status, source=source
+                )
+        except IntegrityError:
+            # Somebody stored the first value of this series and year at the same moment
+            # (the unique key machikpi_actual_series_year): go on as with a stored value.
+            actual = _locked(series, year)
+            if actual is None:
+                raise
     if expected_version is not None:
         stored_version = actual.version if actual is not None else 0
         if stored_version != expected_version:
@@ -163,31 +181,6 @@ def record_actual(
                 f"(version {stored_version}, you read {expected_version})",
                 current,
             )
-    if actual is None:
-        actual = db.ActualValue.objects.create(
-            series=series,
-            year=year,
-            value=value,
-            raw=raw,
-            note=note,
-            status=status,
-            entered_by=who,
-            source=source,
-        )
-        if status == db.ActualValue.APPROVED:
-            _publish(actual, who)
-            actual.save()
-        db.ActualChange.objects.create(
-            actual=actual,
-            action=db.ActualChange.CREATE,
-            who=who,
-            new_value=value,
-            new_raw=raw,
-            new_status=status,
-            note=note,
-            source=source,
-        )
-        return Outcome("create", actual.pk)
     if (actual.value, actual.note, actual.status) == (value, note, status):
         return Outcome("same", actual.pk)
     db.ActualChange.objects.create(
@@ -214,6 +207,49 @@ def record_actual(
         _publish(actual, who)
     actual.save()
     return Outcome("update", actual.pk)
+
+
+def _locked(series: db.Series, year: int) -> db.ActualValue | None:
+    """The stored value of ``series`` and ``year``, locked for update, or ``None``."""
+    return db.ActualValue.objects.select_for_update().filter(series=series, year=year).first()
+
+
+def _create(
+    series: db.Series,
+    year: int,
+    *,
+    value: float | None,
+    raw: str,
+    note: str,
+    who: str,
+    status: str,
+    source: str,
+) -> Outcome:
+    """Store the first value of ``series`` and ``year`` and its ``create`` change."""
+    actual = db.ActualValue.objects.create(
+        series=series,
+        year=year,
+        value=value,
+        raw=raw,
+        note=note,
+        status=status,
+        entered_by=who,
+        source=source,
+    )
+    if status == db.ActualValue.APPROVED:
+        _publish(actual, who)
+        actual.save()
+    db.ActualChange.objects.create(
+        actual=actual,
+        action=db.ActualChange.CREATE,
+        who=who,
+        new_value=value,
+        new_raw=raw,
+        new_status=status,
+        note=note,
+        source=source,
+    )
+    return Outcome("create", actual.pk)
 
 
 def _publish(actual: db.ActualValue, who: str) -> None:
