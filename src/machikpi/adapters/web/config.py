@@ -40,6 +40,8 @@ def web_settings() -> dict[str, Any]:
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
             "axes.middleware.AxesMiddleware",
+            # last: sees the views' exceptions first (a locked SQLite database → 503)
+            "machikpi.adapters.web.busy.BusyDatabaseMiddleware",
         ],
         "AUTHENTICATION_BACKENDS": [
             "axes.backends.AxesStandaloneBackend",
