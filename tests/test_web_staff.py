@@ -738,3 +738,32 @@ def test_the_entry_workbook_uploads_with_errors_named_by_sheet_row_and_column(st
     with path.open("rb") as fh:
         html = client_for("sangyo").post("/staff/upload/", {"file": fh}).content.decode()
     assert "4321" in html and 'name="confirm"' in html
+
+
+def test_user_add_refuses_weak_passwords_and_needs_a_terminal_or_stdin(
+    db, monkeypatch, capsys, fast_passwords
+):
+    from django.contrib.auth import get_user_model
+
+    from machikpi.adapters.cli import main
+
+    def add(name: str, stdin: str | None) -> int:
+        args = ["user", "add", name, "--role", "planning", "--database", db]
+        if stdin is not None:
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+            args.append("--password-stdin")
+        return main(args)
+
+    assert add("yamada", "elevenchars\n") == 2  # 11 characters: under the minimum of 12
+    assert "12" in capsys.readouterr().err
+    assert add("yamada", "password1234\n") == 2  # a common password
+    assert add("suzuki-hanako", "suzukihanako\n") == 2  # like the user name
+    assert add("yamada", "846203957162\n") == 2  # digits only
+    # no terminal and no --password-stdin: a message, no traceback
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert add("yamada", None) == 2
+    err = capsys.readouterr().err
+    assert "--password-stdin" in err and "Traceback" not in err
+    assert not get_user_model().objects.filter(username__in=["yamada", "suzuki-hanako"]).exists()
+    assert add("yamada", "kumo-no-ue-no-shiro\n") == 0
+    assert get_user_model().objects.get(username="yamada").check_password("kumo-no-ue-no-shiro")

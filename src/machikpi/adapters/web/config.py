@@ -19,6 +19,8 @@ HERE = Path(__file__).resolve().parent
 #: Environment variable: comma-separated host names the server answers to
 #: (besides localhost), e.g. ``kpi.city.example.lg.jp``.
 HOSTS_ENV_VAR = "MACHIKPI_ALLOWED_HOSTS"
+#: The shortest password Django's validators accept (``machikpi user add``, the admin).
+MIN_PASSWORD_LENGTH = 12
 
 
 def web_settings() -> dict[str, Any]:
@@ -42,6 +44,15 @@ def web_settings() -> dict[str, Any]:
             "axes.middleware.AxesMiddleware",
             # last: sees the views' exceptions first (a locked SQLite database → 503)
             "machikpi.adapters.web.busy.BusyDatabaseMiddleware",
+        ],
+        "AUTH_PASSWORD_VALIDATORS": [
+            {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+            {
+                "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+                "OPTIONS": {"min_length": MIN_PASSWORD_LENGTH},
+            },
+            {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+            {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
         ],
         "AUTHENTICATION_BACKENDS": [
             "axes.backends.AxesStandaloneBackend",
