@@ -589,9 +589,33 @@ def test_login_locks_after_five_failures_and_says_so(staff):
     # locked: even the right password does not log in
     r = c.post("/staff/login/", {"username": "sangyo", "password": "machikpi-demo"})
     assert r.status_code == 429 and "_auth_user_id" not in c.session
-    # another user from the same address is not locked
-    r = Client().post("/staff/login/", {"username": "kikaku", "password": "machikpi-demo"})
+    # another user from another address is not locked (from the same address it is:
+    # failures are also counted per address across user names)
+    r = Client(REMOTE_ADDR="10.0.0.2").post(
+        "/staff/login/", {"username": "kikaku", "password": "machikpi-demo"}
+    )
     assert r.status_code == 302 and r["Location"] == "/staff/"
+    assert (
+        Client().post("/staff/login/", {"username": "kikaku", "password": "machikpi-demo"}).status_code == 429
+    )
+
+
+def test_failures_across_user_names_lock_the_address_not_the_users(staff):
+    from django.test import Client
+
+    attacker = Client(REMOTE_ADDR="192.0.2.7")
+    for name in ("sangyo", "kikaku", "kosodate", "iinkai"):  # one guess per known name
+        assert attacker.post("/staff/login/", {"username": name, "password": "guess"}).status_code == 200
+    r = attacker.post("/staff/login/", {"username": "nobody", "password": "guess"})
+    assert r.status_code == 429  # the fifth failure from that address, whatever the names
+    assert (
+        attacker.post("/staff/login/", {"username": "kikaku", "password": "machikpi-demo"}).status_code == 429
+    )
+    # the users themselves, from their own addresses, are not locked out by it
+    r = Client(REMOTE_ADDR="10.0.0.3").post(
+        "/staff/login/", {"username": "kikaku", "password": "machikpi-demo"}
+    )
+    assert r.status_code == 302
 
 
 def test_login_and_logout(staff):
