@@ -321,3 +321,32 @@ def test_a_formula_or_error_cell_is_an_error_of_its_row_and_nothing_is_stored(
     assert f"{path}: sheet 実績入力, row {rows[ids['workers']]}, column 備考: 「=A1」は数式です" in err
     assert "2 error(s); nothing was changed" in err
     assert (m.ActualValue.objects.count(), m.ActualChange.objects.count()) == before
+
+
+def test_entry_checking_reads_the_database_in_a_fixed_number_of_queries(db: str, tmp_path: Path) -> None:
+    """One plan or three, one year or two: the same queries (no query per row, series or node)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from machikpi.adapters.actual_entry import ID, VALUE, YEAR, Table
+    from machikpi.adapters.storage.actuals import series_info
+    from machikpi.adapters.storage.plans import store_plan
+    from machikpi.adapters.storage_cli import validate_stored
+
+    def check(years: list[int]) -> int:
+        rows = [
+            (n, {ID: info.series_id, YEAR: y, VALUE: "15"})
+            for y in years
+            for n, info in enumerate(series_info(y), start=2 + 100 * (y - 2020))
+        ]
+        table = Table(file="t.csv", sheet=None, columns=[ID, YEAR, VALUE], rows=rows)  # type: ignore[arg-type]
+        with CaptureQueriesContext(connection) as q:
+            checked = validate_stored(table)
+        assert not checked.errors and len(checked.entries) == len(rows)
+        return len(q.captured_queries)
+
+    stored_plan_with_history()
+    small = check([2023])
+    store_plan(hand_plan("second.txt"))
+    store_plan(hand_plan("third.txt"))
+    assert check([2023, 2024]) == small <= 6
