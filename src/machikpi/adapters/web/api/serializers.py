@@ -373,7 +373,9 @@ class ActualWriteSerializer(serializers.Serializer[Any]):
         },
         help_text="fiscal year (年度), Western, e.g. 2024; at most the current fiscal year",
     )
-    value = serializers.CharField(max_length=200, help_text="the value as typed, e.g. 1,234 or 45.2%")
+    value = serializers.CharField(
+        min_length=1, max_length=200, help_text="the value as typed, e.g. 1,234 or 45.2%"
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     version = serializers.IntegerField(
         required=False,

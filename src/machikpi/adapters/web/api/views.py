@@ -607,6 +607,7 @@ def _known_values(series_id: int, year: int) -> tuple[float, ...]:
     request=s.ApproveSerializer,
     responses={
         200: s.ApproveResultSerializer,
+        400: OpenApiResponse(description="bad input: an object of field name → messages"),
         **_REFUSED,
         404: OpenApiResponse(s.ErrorSerializer, description="no such value"),
         409: OpenApiResponse(s.ConflictSerializer, description="changed since you looked at it"),
