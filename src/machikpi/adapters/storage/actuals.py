@@ -75,14 +75,14 @@ def series_info(
     """Every stored series (of the plans whose document names are in
     ``plans``, default all) in plan and document order, as seen for entering
     the actuals of fiscal year ``year``; series gone from their document are
-    left out unless ``include_missing``. Five queries whatever the size
+    left out unless ``include_missing``. Four queries whatever the size
     (:class:`StoredSeries`)."""
     return StoredSeries(plans=plans, include_missing=include_missing).for_year(year)
 
 
 class StoredSeries:
     """The stored series with their cells and entered values, read once
-    (five queries, ``values()`` rows, no query per series or node), from
+    (four queries: series, nodes, cells, values; ``values()`` rows, no query per series or node), from
     which :meth:`for_year` builds the :class:`SeriesInfo` of any year in
     Python. Entry checking reads a file's every year from one of these."""
 
@@ -107,26 +107,28 @@ class StoredSeries:
                 "indicator__plan__title",
             )
         )
-        plan_ids = {r["indicator__plan_id"] for r in self.rows}
-        nodes = db.Node.objects.filter(plan_id__in=plan_ids).values_list("id", "parent_id", "title")
+        nodes = list(
+            db.Node.objects.filter(plan_id__in=qs.order_by().values("indicator__plan_id")).values_list(
+                "id", "parent_id", "title"
+            )
+        )
         self._parent = {n: p for n, p, _ in nodes}
         self._title = {n: t for n, _, t in nodes}
-        ids = [r["id"] for r in self.rows]
+        chosen = qs.order_by().values("id")  # a subquery: no list of ids as parameters
         self._cells: dict[int, list[tuple[str, int | None, float | None, str]]] = {}
         self._actuals: dict[int, list[tuple[int, float | None, str, str]]] = {}
-        for chunk in _chunks(ids):
-            for sid, kind, cyear, value, raw in (
-                db.Cell.objects.filter(series_id__in=chunk)
-                .order_by("series_id", "kind", "position")
-                .values_list("series_id", "kind", "year", "value", "raw")
-            ):
-                self._cells.setdefault(sid, []).append((kind, cyear, value, raw))
-            for sid, ayear, value, raw, note in (
-                db.ActualValue.objects.filter(series_id__in=chunk)
-                .order_by("series_id", "year")
-                .values_list("series_id", "year", "value", "raw", "note")
-            ):
-                self._actuals.setdefault(sid, []).append((ayear, value, raw, note))
+        for sid, kind, cyear, value, raw in (
+            db.Cell.objects.filter(series_id__in=chosen)
+            .order_by("series_id", "kind", "position")
+            .values_list("series_id", "kind", "year", "value", "raw")
+        ):
+            self._cells.setdefault(sid, []).append((kind, cyear, value, raw))
+        for sid, ayear, value, raw, note in (
+            db.ActualValue.objects.filter(series_id__in=chosen)
+            .order_by("series_id", "year")
+            .values_list("series_id", "year", "value", "raw", "note")
+        ):
+            self._actuals.setdefault(sid, []).append((ayear, value, raw, note))
         self._paths: dict[int, tuple[str, ...]] = {}
 
     def _path(self, node_id: int) -> tuple[str, ...]:
@@ -176,11 +178,6 @@ class StoredSeries:
                 )
             )
         return out
-
-
-def _chunks(ids: list[int], size: int = 20_000) -> list[list[int]]:
-    """``ids`` in chunks small enough for a query's parameters (SQLite allows 32,766)."""
-    return [ids[k : k + size] for k in range(0, len(ids), size)] or [[]]
 
 
 def record_actual(
