@@ -26,21 +26,24 @@ from typing import Any
 import pytest
 
 from machikpi.samples import SEEDS_DIR
-from tests.storage_db import database_url, db
+from tests.storage_db import database_url
 
-__all__ = ["database_url", "db"]
+__all__ = ["database_url"]
 
 SEED_003 = SEEDS_DIR / "003_06b39d270299f45c.txt"
 
 
-@pytest.fixture
-def seeded(db: str) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def seeded(database_url: str) -> dict[str, Any]:
+    """Stored once for the module; each test writes its own year (2021–2024), so they do not meet."""
     from django.contrib.auth.models import User
+    from django.core.management import call_command
 
     from machikpi.adapters.storage import models as m
     from machikpi.adapters.storage_cli import store_documents
     from machikpi.adapters.web.api.cli import create_token
 
+    call_command("flush", verbosity=0, interactive=False)
     store_documents([SEED_003], warn=lambda _m: None)
     user = User.objects.create_user("kikaku")
     m.StaffProfile.objects.create(user=user, role="planning")
@@ -97,7 +100,7 @@ def test_concurrent_first_entry_through_the_form_is_the_conflict_page(
 
     sid = seeded["series"][0]
     with transaction.atomic():  # the other person's first value, committed
-        actuals.record_actual(sid, 2024, value=5, raw="5", note="先", who="other", status="draft")
+        actuals.record_actual(sid, 2023, value=5, raw="5", note="先", who="other", status="draft")
     real = actuals._locked
     calls = {"n": 0}
 
@@ -108,11 +111,11 @@ def test_concurrent_first_entry_through_the_form_is_the_conflict_page(
     monkeypatch.setattr(actuals, "_locked", read_then_other_writes)
     c = Client(raise_request_exception=False)
     c.force_login(seeded["user"])
-    r = c.post(f"/staff/values/{sid}/2024/", {"value": "6", "note": "後", "version": "0"})
+    r = c.post(f"/staff/values/{sid}/2023/", {"value": "6", "note": "後", "version": "0"})
     assert r.status_code == 409, r.status_code
     html = r.content.decode()
     assert "other" in html and "6" in html
-    stored = m.ActualValue.objects.get(series_id=sid, year=2024)
+    stored = m.ActualValue.objects.get(series_id=sid, year=2023)
     assert (stored.raw, stored.entered_by, stored.version) == ("5", "other", 1)
     assert m.ActualChange.objects.filter(actual=stored).count() == 1  # the second write stored nothing
 
@@ -134,12 +137,12 @@ def test_a_locked_database_is_a_503_in_japanese(
     sid = seeded["series"][0]
     c = Client(raise_request_exception=False)
     c.force_login(seeded["user"])
-    r = c.post(f"/staff/values/{sid}/2024/", {"value": "6", "note": "", "version": "0"})
+    r = c.post(f"/staff/values/{sid}/2022/", {"value": "6", "note": "", "version": "0"})
     assert r.status_code == 503 and r["Retry-After"]
     assert "もう一度お試しください" in r.content.decode()
     api = APIClient(raise_request_exception=False)
     api.credentials(HTTP_AUTHORIZATION=f"Token {seeded['token']}")
-    a = api.post("/api/actuals/", {"series": sid, "year": 2024, "value": "1", "version": 0}, format="json")
+    a = api.post("/api/actuals/", {"series": sid, "year": 2022, "value": "1", "version": 0}, format="json")
     assert a.status_code == 503 and "もう一度お試しください" in a.json()["detail"]
 
 
@@ -170,7 +173,7 @@ def test_sqlite_lock_held_past_the_timeout_is_a_503(database_url: str, seeded: d
         holder.execute("BEGIN IMMEDIATE")
         api = APIClient(raise_request_exception=False)
         api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        r = api.post("/api/actuals/", {"series": sid, "year": 2024, "value": "1"}, format="json")
+        r = api.post("/api/actuals/", {"series": sid, "year": 2021, "value": "1"}, format="json")
         assert r.status_code == 503, (r.status_code, r.content[:200])
     finally:
         holder.execute("ROLLBACK")

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from machikpi.samples import SEEDS_DIR
-from tests.storage_db import database_url, db
+from tests.storage_db import database_url
 
-__all__ = ["database_url", "db"]
+__all__ = ["database_url"]
 
 pytestmark = pytest.mark.db
 
@@ -24,9 +24,10 @@ HUGE = "99999999999999999999999"
 BAD = [HUGE, "²", "-1", "1.5", "x", str(2**63)]
 
 
-@pytest.fixture
-def stored(db: str) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def stored(database_url: str) -> dict[str, Any]:
     from django.contrib.auth.models import User
+    from django.core.management import call_command
     from django.db import transaction
 
     from machikpi.adapters.storage import models as m
@@ -34,6 +35,7 @@ def stored(db: str) -> dict[str, Any]:
     from machikpi.adapters.storage_cli import store_documents
     from machikpi.adapters.web.api.cli import create_token
 
+    call_command("flush", verbosity=0, interactive=False)  # module scope: read-only tests share it
     store_documents(
         [SEEDS_DIR / "003_06b39d270299f45c.txt", SEEDS_DIR / "001_f3abde356c42c768.txt"], warn=lambda _m: None
     )

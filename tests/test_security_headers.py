@@ -11,23 +11,23 @@ event handler attribute (``onclick=`` …).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from machikpi.samples import ROOT, SEEDS_DIR
-from tests.storage_db import database_url, db
+from tests.storage_db import database_url
 
-__all__ = ["database_url", "db"]
+__all__ = ["database_url"]
 
 SEED_003 = SEEDS_DIR / "003_06b39d270299f45c.txt"
 INLINE = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>|<style\b|\sstyle\s*=|\son[a-z]+\s*=", re.I)
 
 
-@pytest.fixture
-def site(db: str, tmp_path: Path) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from django.contrib.auth.models import User
+    from django.core.management import call_command
     from django.test import override_settings
 
     from machikpi.adapters.demo_staff import setup_demo_staff
@@ -36,9 +36,10 @@ def site(db: str, tmp_path: Path) -> dict[str, Any]:
     from machikpi.adapters.storage.evaluations import evaluate_stored
     from machikpi.adapters.storage_cli import import_actual_file, store_documents
 
+    call_command("flush", verbosity=0, interactive=False)  # module scope: read-only tests share it
     store_documents([SEED_003], warn=lambda _m: None)
     lines = (ROOT / "demo_actuals.csv").read_text(encoding="utf-8-sig").splitlines()
-    part = tmp_path / "a.csv"
+    part = tmp_path_factory.mktemp("csp") / "a.csv"
     part.write_text("\n".join([lines[0]] + [ln for ln in lines[1:] if ln.startswith(SEED_003.name)]) + "\n")
     import_actual_file(part, who="demo", warn=lambda _m: None)
     evaluate_stored(2024, load_ruleset("baseline-band"))
