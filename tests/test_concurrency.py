@@ -35,7 +35,7 @@ SEED_003 = SEEDS_DIR / "003_06b39d270299f45c.txt"
 
 @pytest.fixture(scope="module")
 def seeded(database_url: str) -> dict[str, Any]:
-    """Stored once for the module; each test writes its own year (2021–2024), so they do not meet."""
+    """Stored once for the module; each test writes its own year (2020–2024), so they do not meet."""
     from django.contrib.auth.models import User
     from django.core.management import call_command
 
@@ -118,6 +118,39 @@ def test_concurrent_first_entry_through_the_form_is_the_conflict_page(
     stored = m.ActualValue.objects.get(series_id=sid, year=2023)
     assert (stored.raw, stored.entered_by, stored.version) == ("5", "other", 1)
     assert m.ActualChange.objects.filter(actual=stored).count() == 1  # the second write stored nothing
+
+
+@pytest.mark.db
+def test_two_first_entries_through_the_form_at_once_one_saved_one_conflict(seeded: dict[str, Any]) -> None:
+    """Two browsers post the first value of one series and year at the same moment (real
+    threads): one is saved, the other gets the conflict page — on SQLite because the
+    writers queue and the second sees version 1, on PostgreSQL by whichever of the
+    version check or the unique key catches it."""
+    from django.db import connections
+    from django.test import Client
+
+    from machikpi.adapters.storage import models as m
+
+    sid = seeded["series"][1]
+    start = threading.Barrier(2)
+
+    def post(value: str) -> int:
+        c = Client(raise_request_exception=False)
+        c.force_login(seeded["user"])
+        start.wait()
+        try:
+            return int(
+                c.post(f"/staff/values/{sid}/2020/", {"value": value, "note": "", "version": "0"}).status_code
+            )
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(2) as pool:
+        codes = sorted(pool.map(post, ["11", "12"]))
+    assert codes == [302, 409], codes
+    stored = m.ActualValue.objects.get(series_id=sid, year=2020)
+    assert stored.raw in ("11", "12") and stored.version == 1
+    assert m.ActualChange.objects.filter(actual=stored).count() == 1
 
 
 @pytest.mark.db
