@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -566,15 +566,8 @@ class Actuals(GenericAPIView[db.ActualValue]):
                     source="api",
                     expected_version=data["version"],
                 )
-        except ActualConflict as e:
+        except ActualConflict as e:  # also two first writes at once (record_actual catches the unique key)
             return _conflict(str(e), e.current)
-        except IntegrityError:
-            # Two first writes of the same value at once: the other one was stored first.
-            stored = db.ActualValue.objects.get(series=series, year=data["year"])
-            return _conflict(
-                f"the value of {data['year']} was entered by {stored.entered_by} at the same time",
-                (stored.value, stored.raw, stored.note, stored.status, stored.version, stored.entered_by),
-            )
         actual = _staff_actuals().get(pk=outcome.actual_id)
         warnings = []
         known = _known_values(series.pk, data["year"])
