@@ -35,7 +35,7 @@ SEED_003 = SEEDS_DIR / "003_06b39d270299f45c.txt"
 
 @pytest.fixture(scope="module")
 def seeded(database_url: str) -> dict[str, Any]:
-    """Stored once for the module; each test writes its own year (2020–2024), so they do not meet."""
+    """Stored once for the module; each test writes its own year (2019–2024), so they do not meet."""
     from django.contrib.auth.models import User
     from django.core.management import call_command
 
@@ -118,6 +118,20 @@ def test_concurrent_first_entry_through_the_form_is_the_conflict_page(
     stored = m.ActualValue.objects.get(series_id=sid, year=2023)
     assert (stored.raw, stored.entered_by, stored.version) == ("5", "other", 1)
     assert m.ActualChange.objects.filter(actual=stored).count() == 1  # the second write stored nothing
+
+
+@pytest.mark.db
+def test_a_version_that_was_never_stored_is_a_conflict_not_a_first_entry(seeded: dict[str, Any]) -> None:
+    from django.test import Client
+
+    from machikpi.adapters.storage import models as m
+
+    sid = seeded["series"][2]
+    c = Client(raise_request_exception=False)
+    c.force_login(seeded["user"])
+    r = c.post(f"/staff/values/{sid}/2019/", {"value": "3", "note": "", "version": "99999999999999999999"})
+    assert r.status_code == 409
+    assert not m.ActualValue.objects.filter(series_id=sid, year=2019).exists()
 
 
 @pytest.mark.db

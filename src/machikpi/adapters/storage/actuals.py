@@ -208,7 +208,7 @@ def record_actual(
     given, an update otherwise), never an ``IntegrityError``."""
     series = db.Series.objects.get(pk=series_id)
     actual = _locked(series, year)
-    if actual is None:
+    if actual is None and expected_version in (None, 0):
         try:
             with transaction.atomic():  # a savepoint: a concurrent first entry must not end the caller's
                 return _create(
@@ -233,6 +233,7 @@ def record_actual(
                 f"(version {stored_version}, you read {expected_version})",
                 current,
             )
+    assert actual is not None  # none stored: created above, or a version read that is not 0 → conflict
     if (actual.value, actual.note, actual.status) == (value, note, status):
         return Outcome("same", actual.pk)
     db.ActualChange.objects.create(
