@@ -81,6 +81,9 @@ def test_staff_list_filters_with_huge_numbers_are_empty_never_500(stored: dict[s
             r = c.get(url.format(bad, bad, bad, bad))
             assert r.status_code == 200, (url, bad, r.status_code)
     # the draft is on the approvals page, and gone when filtered by an id no plan has
+    # an approval of an id too large for the database: a message, nothing approved
+    r = c.post("/staff/approvals/", {"approve": f"{HUGE}:0"})
+    assert r.status_code == 302
     name = stored["name"]
     assert name in c.get("/staff/approvals/").content.decode()
     assert name not in c.get(f"/staff/approvals/?plan={HUGE}").content.decode()
