@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from machikpi.core.importers import read_plan
+from machikpi.core.reader import read_plan
 from machikpi.core.source import SourceText
 from machikpi.samples import SEEDS
 

@@ -68,7 +68,7 @@ def _timed(what: str, fn: Callable[[], Any]) -> Any:
 def largest_seed_plan() -> Any:
     """The sample plan with the most indicators (core :class:`~machikpi.core.model.Plan`)."""
     from machikpi.adapters.textfiles import read_source
-    from machikpi.core.importers import read_plan
+    from machikpi.core.reader import read_plan
     from machikpi.samples import SEEDS
 
     plans = [read_plan(read_source(p)) for p in SEEDS]

@@ -1,4 +1,4 @@
-"""The importers against the hand-made gold rows of the sample plans.
+"""The general reader against the hand-made gold rows of the sample plans.
 
 Thresholds are those of issue 2: for every KPI document recall, precision
 and field accuracy ≥ 0.95; for the opinion table recall 1.0 and field
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from machikpi.adapters.textfiles import read_source
-from machikpi.core.importers import read_plan
+from machikpi.core.reader import read_plan
 from machikpi.core.rows import kpi_rows, opinion_rows
 from machikpi.core.scoring import score_rows
 from machikpi.samples import SEEDS_DIR, gold_rows

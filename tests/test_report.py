@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -138,9 +139,74 @@ def test_comment_and_stored_finding_under_their_node_in_html(db: str, tmp_path: 
     assert OLD_COMMENT not in html  # a comment of another year
     # the full list: the stored audit (one finding), not an audit of the rows
     listing = blocks["監査所見一覧（1件）"]
-    assert "hand-made-strategy.txt:42" in listing and FINDING in listing
+    row = re.search(r"<tr class=\"sev-warning\">.*?</tr>", listing, re.S)
+    assert row and FINDING in row.group(0) and '<td class="num">42</td>' in row.group(0)
+    assert "行は計画書ファイル（hand-made-strategy.txt）の行番号です" in listing
+    # the committee reads the check's title and the cell in words, not the audit's codes
+    assert "目標値が未設定" in row.group(0) and "目標値（1つ目）" in row.group(0)
+    assert "target-pending" not in html and "target[0]" not in html
     assert "取込時に保存された監査の結果です" in listing and "計画期間 2020-2027" in listing
     assert "保存された監査がないため" not in html
+
+
+def _summary_row(html: str, goal: str) -> list[str]:
+    """The cells of the HTML report's summary row of ``goal``, after its heading cell."""
+    m = re.search(rf'<tr><th scope="row">{re.escape(goal)}</th>(.*?)</tr>', html, re.S)
+    assert m, goal
+    return re.findall(r'<td class="num">([^<]*)</td>', m.group(1))
+
+
+@pytest.mark.db
+def test_summary_counts_every_grade_and_the_method_is_in_japanese(db: str, tmp_path: Path) -> None:
+    _store_with_actuals()
+    out = tmp_path / "r.html"
+    assert main(["report", "--database", db, "--year", str(YEAR), "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert re.search(
+        r"<th scope=\"col\">C</th><th scope=\"col\">評価不能（−）</th><th scope=\"col\">計</th>", html
+    )
+    # goal 1: S 市内従業者数, A 新規就農者数, B 観光入込客数; goal 2: C (小) and − (中, no value)
+    assert _summary_row(html, "1 しごとをつくる") == ["1", "1", "1", "0", "0", "3"]
+    assert _summary_row(html, "2 子育てを支える") == ["0", "0", "0", "1", "1", "2"]
+    method = html[html.index('<section id="method"') : html.index('<section id="appendix"')]
+    # what each grade means, from the rule set: S first, then A, B, C, then the cannot-grade grade
+    grades = re.findall(r'<td class="grade">([^<]*)</td><td>([^<]*)</td>', method)
+    assert [g for g, _ in grades] == ["S", "A", "B", "C", "−"]
+    assert dict(grades)["S"] == "目標値に達している" and dict(grades)["C"] == "基準値より悪化している"
+    assert "基準値の10%以内" in method  # 同水準 as the preset's [baseline] defines it
+    assert "達成率 = 実績値 ÷ 目標値" in method and "進捗率 = （実績値 − 基準値）" in method
+    assert "達成（S）の指標の割合" in method  # the roll-up
+    assert "#" not in method and "Our reading" not in html  # no TOML comment, not even in the appendix
+    appendix = unescape(html[html.index('<section id="appendix"') :])
+    assert 'name = "baseline-band"' in appendix and "unchanged_relative = 0.10" in appendix
+
+
+@pytest.mark.db
+def test_report_lists_actuals_per_year_and_the_department(db: str, tmp_path: Path) -> None:
+    from django.db import transaction
+
+    from machikpi.adapters.storage import models as m
+    from machikpi.adapters.storage.actuals import record_actual
+
+    _store_with_actuals()
+    farm = m.Series.objects.get(indicator__name="新規就農者数")
+    with transaction.atomic():
+        record_actual(farm.pk, YEAR - 1, value=14.0, raw="14", note="", who="test", status="approved")
+        record_actual(farm.pk, YEAR - 2, value=13.0, raw="13", note="", who="test", status="draft")
+    dept = m.Department.objects.create(name="農政課")
+    m.Indicator.objects.filter(pk=farm.indicator_id).update(department=dept)
+    out = tmp_path / "r.html"
+    assert main(["report", "--database", db, "--year", str(YEAR), "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    row = re.search(r"<td>新規就農者数.*?</tr>", html, re.S)
+    assert row
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)
+    assert cells[1] == "農政課"  # 担当課, after the indicator
+    years = re.findall(r'<span class="y">(\d{4})年度</span> ([^<]*)</span>', cells[4])
+    # the approved values of each year up to the report year; the draft of 2021 is not one
+    assert years == [("2022", "14人"), ("2023", "16人")]
+    other = re.search(r"<td>観光入込客数.*?</tr>", html, re.S)
+    assert other and re.findall(r"<td[^>]*>(.*?)</td>", other.group(0), re.S)[1] == "—"
 
 
 def test_report_format_follows_the_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,11 +17,13 @@ the PDF's text under their node.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -75,11 +77,92 @@ def demo_pdf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     cli = [sys.executable, "-m", "machikpi.adapters.cli"]
     _run(*cli, "demo", "--no-serve", "--out", str(out))
     pdf = out / "report.pdf"
+    # the command line's report, keeping where each table cell was laid out (tests/pdf_layout.py)
     stdout = _run(
-        *cli, "report", "--database", f"sqlite:///{out / 'machikpi.db'}", "--year", "2025", "-o", str(pdf)
+        sys.executable,
+        "-m",
+        "tests.pdf_layout",
+        "report",
+        "--database",
+        f"sqlite:///{out / 'machikpi.db'}",
+        "--year",
+        "2025",
+        "-o",
+        str(pdf),
     )
     assert f"{pdf}: report for 令和7年度（2025年度）" in stdout
     yield pdf
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of the PDF's text layer (``pdftotext -bbox-layout``), in points from the top left."""
+
+    page: int
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def _words(pdf: Path) -> list[Word]:
+    from xml.etree import ElementTree
+
+    xhtml = _run("pdftotext", "-bbox-layout", str(pdf), "-")
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    root = ElementTree.fromstring(xhtml)
+    out = []
+    for k, page in enumerate(root.iterfind(".//h:page", ns)):
+        for w in page.iterfind(".//h:word", ns):
+            box = [float(w.attrib[a]) for a in ("xMin", "yMin", "xMax", "yMax")]
+            out.append(Word(k, w.text or "", *box))
+    return out
+
+
+#: how far (points) a word may reach past its cell's border box: rounding of the two tools
+CELL_SLACK = 0.6
+
+
+def crossing_words(words: list[Word], cells: list[list[list[float]]]) -> list[tuple[Word, list[float]]]:
+    """The words whose box leaves the table cell they start in, with that cell.
+
+    A word belongs to the innermost cell (smallest box: a findings table inside a
+    row of the indicators table) containing the middle of its left edge; words
+    outside every table are not checked."""
+    out = []
+    for w in words:
+        x, y = w.x0 + 0.1, (w.y0 + w.y1) / 2
+        inside = [c for c in cells[w.page] if c[0] <= x <= c[2] and c[1] <= y <= c[3]]
+        if not inside:
+            continue
+        cell = min(inside, key=lambda c: (c[2] - c[0]) * (c[3] - c[1]))
+        if w.x1 > cell[2] + CELL_SLACK or w.y1 > cell[3] + CELL_SLACK:
+            out.append((w, cell))
+    return out
+
+
+def test_crossing_words_finds_a_word_running_into_the_next_column() -> None:
+    cells = [[[0.0, 0.0, 50.0, 20.0], [50.0, 0.0, 100.0, 20.0], [0.0, 20.0, 100.0, 40.0]]]
+    fits = Word(0, "施策", 52.0, 4.0, 98.0, 12.0)
+    runs_on = Word(0, "000_4cf7fbf0a1127527.txt:31", 2.0, 4.0, 71.0, 12.0)
+    spanning = Word(0, "colspan", 2.0, 24.0, 90.0, 32.0)  # a cell across the whole table
+    outside = Word(0, "heading", 2.0, 50.0, 300.0, 58.0)
+    found = crossing_words([fits, runs_on, spanning, outside], cells)
+    assert found == [(runs_on, cells[0][0])]
+
+
+def test_demo_pdf_no_table_text_crosses_its_column(demo_pdf: Path) -> None:
+    cells = json.loads(Path(f"{demo_pdf}.cells.json").read_text(encoding="utf-8"))
+    assert len(cells) == _pages(demo_pdf)
+    assert sum(map(len, cells)) > 1000  # every table of the report, not an empty layout
+    words = _words(demo_pdf)
+    # the words of the tables are there: the audit listing's headers and a line number column
+    assert any(w.text == "監査所見一覧（55件）" for w in words)
+    in_cells = [w for w in words if any(c[0] <= w.x0 + 0.1 <= c[2] for c in cells[w.page])]
+    assert len(in_cells) > 2000
+    crossing = crossing_words(words, cells)
+    assert not crossing, [(w.page + 1, w.text, round(w.x1 - c[2], 1)) for w, c in crossing[:20]]
 
 
 def test_demo_pdf_pages_render(demo_pdf: Path, tmp_path: Path) -> None:
@@ -129,6 +212,23 @@ def test_demo_pdf_text_layer_has_the_japanese_titles(demo_pdf: Path) -> None:
     assert re.search(r"1,563件\s*（2019）|1,563件\s*\n", whole)
     assert "目標値が記載されていません" in whole  # an audit finding of 基本計画 第2章
     assert "\ufffd" not in whole  # no replacement character: every glyph mapped
+    # a committee document: no audit code (check ids, cell names), no file name as a title
+    from machikpi.core.audit import CHECKS
+
+    assert not [c for c in CHECKS if c in whole]
+    assert not re.search(r"(target|notes)\[\d\]", whole) and "目標値（1つ目）" in whole
+    heads = {_text(demo_pdf, k, k).lstrip().splitlines()[0].split("  ")[0] for k in range(3, n + 1)}
+    # the running header of every page after the contents is the title of a plan on the cover
+    titles = {line.replace(" ", "") for line in cover.splitlines() if line.strip()}
+    assert {h.replace(" ", "") for h in heads} <= titles, (heads, titles)
+    assert len(heads) == 4 and not [h for h in heads if ".txt" in h], heads
+    # the goal summary counts the cannot-grade grade: 基本計画 第2章 has no target, all −
+    summary = re.search(
+        r"基本目標ごとの評価の集計\s+基本目標\s+S\s+A\s+B\s+C\s+評価不能\s+計\s+（−）(.*?)委員会", whole, re.S
+    )
+    assert summary, "summary table"
+    rows = re.findall(r"^\s*(\d [^\d\n]+?)\s+((?:\d+\s+){5}\d+)\s*$", summary.group(1), re.M)
+    assert rows and all(c.split()[:4] == ["0"] * 4 and c.split()[4] == c.split()[5] for _, c in rows), rows
 
 
 def test_demo_pdf_embeds_only_the_package_font(demo_pdf: Path) -> None:
@@ -168,6 +268,9 @@ def test_pdf_has_comments_and_stored_findings_under_their_node(db: str, tmp_path
     assert OLD_COMMENT not in text
     listing = text.index("監査所見一覧（1件）", goal2)
     assert FINDING in text[listing:]
-    # document and line (the narrow column wraps the name at its hyphens: read it in reading order)
-    raw = _run("pdftotext", str(pdf), "-")
-    assert "strategy.txt:42" in raw[raw.index("監査所見一覧（1件）") :]
+    # the line, with the document named once above the listing
+    compact = text[listing:].replace(" ", "")  # the layout breaks the note's Japanese lines
+    assert re.search(
+        r"行は計画書ファイル（hand-made-strategy.txt）の行番号です。重大度検査行施策指標所見要確認\S+42",
+        compact,
+    )

@@ -58,6 +58,15 @@ def test_xlsx_report_from_the_database(db: str, tmp_path: Path) -> None:
         "実績値 2023年度", "達成率", "進捗率", "評価", "備考",
     ]  # fmt: skip
     assert goal1.freeze_panes == f"A{[c.value for c in goal1['A']].index('施策') + 2}"
+    # set up for printing, as read back from the file: A4 landscape, one page wide, the title
+    # rows and the header row on every page
+    for ws in wb.worksheets:
+        header_row = next(c.row for c in ws["A"] if c.value in ("施策", "計画"))
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.print_title_rows == f"$1:${header_row}", ws.title
+        assert ws.oddFooter is not None and ws.oddFooter.center.text == "&P / &N"
     farm = _line(goal1, "新規就農者数")
     assert farm["施策"] == "1-1 雇用の場をつくる" and farm["区分"] == "KPI" and farm["単位"] == "人"
     assert (farm["基準値"], farm["基準年度"], farm["目標値"], farm["目標年度"]) == (12, 2019, 20, 2027)
@@ -81,7 +90,7 @@ def test_xlsx_report_from_the_database(db: str, tmp_path: Path) -> None:
         for g, n in zip(s_header[2:-1], row[2:-1], strict=True):
             counts[g] = counts.get(g, 0) + n
     assert {g: n for g, n in counts.items() if n} == {"S": 1, "A": 1, "B": 1, "C": 1, middle["評価"]: 1}
-    assert middle["評価"] in ("−", "—")
+    assert middle["評価"] == "−"
     assert [row[1] for row in s_rows] == ["1 しごとをつくる", "2 子育てを支える"]
     assert [row[-1] for row in s_rows] == [3, 2]
 
@@ -175,6 +184,10 @@ def test_xlsx_layout_names_and_demo_marking(tmp_path: Path) -> None:
     assert len(goal) == 31 and goal.startswith("1-Ⅰ 安全・安心な暮らし_防災_防犯__地域")
     for ws in wb.worksheets:  # the demo marking is on every sheet
         assert any("架空のデモ用データ" in str(c) for r in ws.iter_rows(values_only=True) for c in r)
+    # rows without a plan title: the plan is named by its first goal, never by its file name
+    title = str(wb[goal]["A1"].value)
+    assert title.startswith("Ⅰ 安全・安心な暮らし") and "（表題のない計画）" in title and "a.txt" not in title
+    assert ".txt" not in "".join(str(r[0]) for r in wb["集計"].iter_rows(values_only=True))
     ws = wb[goal]
     header, _ = _table(ws)
     assert header[6:12] == [
@@ -196,10 +209,10 @@ def test_xlsx_layout_names_and_demo_marking(tmp_path: Path) -> None:
     assert (
         watch["施策"] == "Ⅰ-1 見守り" and watch["基準値"] == "—" and watch["目標値1"] == "未設定"
     )  # an empty pending cell
-    assert watch["目標値2"] is None and watch["評価"] == "—" and "no baseline" in watch["備考"]
+    assert watch["目標値2"] is None and watch["評価"] == "−" and "no baseline" in watch["備考"]
     assert watch["実績値 2025年度"] == "未入力" and watch["実績値 2024年度"] is None
     s_header, s_rows = _table(wb["集計"])
-    assert s_header == ["計画", "基本目標", "◎", "○", "—", "計"]
+    assert s_header == ["計画", "基本目標", "◎", "○", "−", "計"]  # − : cannot grade, one symbol everywhere
     assert [r[2:] for r in s_rows] == [[1, 0, 1, 2], [0, 1, 0, 1]]
     a_header, a_rows = _table(wb["監査所見"])
     audited = {(r[a_header.index("指標名")], r[a_header.index("検査")]) for r in a_rows}

@@ -251,7 +251,7 @@ def test_plan_overview_and_progress_count_stored_grades(seeded, client):
     assert "2024年度の評価（評価基準 baseline-band）" in html
     series = m.Series.objects.filter(indicator__plan=plan, present=True, indicator__present=True).count()
     assert f"指標 {series}件" in html
-    assert '<span class="grade g0">S</span> <span class="n">1</span>' in html
+    assert '<span class="grade g0">S</span></a> <span class="n">1</span>' in html
     progress = text_of(client.get(f"/plans/{plan.pk}/progress/"))
     assert "<caption>目標ごとの評価別指標数（2024年度、評価基準 baseline-band）</caption>" in progress
     total_row = progress[progress.index("<tfoot>") : progress.index("</tfoot>")]
@@ -305,8 +305,106 @@ def test_english_switch_translates_headings_not_data(seeded, client):
 
 
 def test_missing_objects_are_404(seeded, client):
-    for url in ("/plans/999999/", "/nodes/999999/", "/indicators/999999/", "/indicators/999999/download.csv"):
-        assert client.get(url).status_code == 404
+    from django.conf import settings
+
+    assert not settings.DEBUG  # the error pages below are those a visitor of the real site sees
+    for url in (
+        "/plans/999999/",
+        "/nodes/999999/",
+        "/indicators/999999/",
+        "/indicators/999999/download.csv",
+        "/methods/no-such-rules/",
+        "/no/such/page/",
+    ):
+        resp = client.get(url)
+        assert resp.status_code == 404
+        html = unescape(resp.content.decode("utf-8"))
+        assert '<html lang="ja">' in html and "<h1>ページが見つかりません</h1>" in html, url
+        assert 'href="/">' in html and "Not Found" not in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    en = unescape(client.get("/no/such/page/").content.decode("utf-8"))
+    assert '<html lang="en">' in en and "<h1>Page not found</h1>" in en
+
+
+def test_server_error_page_is_japanese(db):
+    from django.test import RequestFactory
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    handler = get_resolver().resolve_error_handler(500)  # what Django calls on an unhandled error
+    # called inside the request, in the language LocaleMiddleware chose for it
+    with translation.override("ja"):
+        resp = handler(RequestFactory().get("/plans/1/"))
+    assert resp.status_code == 500
+    html = resp.content.decode("utf-8")
+    assert '<html lang="ja">' in html and "<h1>サーバーエラー</h1>" in html
+    assert "しばらくしてから、もう一度お試しください" in html and "Server Error" not in html
+    with translation.override("en"):
+        en = handler(RequestFactory().get("/plans/1/")).content.decode("utf-8")
+    assert '<html lang="en">' in en and "<h1>Server error</h1>" in en
+
+
+def _links_to_method(html: str) -> list[str]:
+    return re.findall(r'<a href="(/methods/[^"]*)"[^>]*><span class="grade [^"]*">', html)
+
+
+def test_every_grade_links_to_the_method_page_which_explains_it(seeded, client):
+    from machikpi.adapters.rulesets import load_ruleset
+    from machikpi.adapters.storage import models as m
+    from machikpi.adapters.storage.evaluations import evaluate_stored
+
+    plan = m.Plan.objects.get(doc=SEED_STRATEGY.name)
+    ind = the_indicator()
+    record(ind.series.get().pk, 2024, 13736)  # above the target 13,500: S; the others cannot be graded
+    evaluate_stored(2024, load_ruleset("baseline-band"), docs=[plan.doc])
+    overview = text_of(client.get(f"/plans/{plan.pk}/"))
+    links = _links_to_method(overview)
+    assert "/methods/baseline-band/#grade-S" in links and "/methods/baseline-band/#grade-ungraded" in links
+    # every grade badge of the overview (summary and tree) is such a link
+    assert len(links) == len(re.findall(r'<span class="grade (?!gnone)[^"]*">', overview))
+    assert '<a href="/methods/baseline-band/">評価の方法（各評価の意味と計算）</a>' in overview
+    progress = text_of(client.get(f"/plans/{plan.pk}/progress/"))
+    assert "/methods/baseline-band/#grade-S" in _links_to_method(progress)
+    node = text_of(client.get(f"/nodes/{ind.node_id}/"))
+    assert _links_to_method(node).count("/methods/baseline-band/#grade-S") == 1
+    page = text_of(client.get(f"/indicators/{ind.pk}/"))
+    assert _links_to_method(page) == ["/methods/baseline-band/#grade-S"]  # its one evaluation
+
+    method = text_of(client.get("/methods/baseline-band/"))
+    assert "基準値・目標値との比較による5段階評価" in method and "長与町" in method
+    # each grade of the rule set, in its order, with the meaning its band gives it
+    entries = re.findall(r'<dt id="(grade-[^"]+)"><span class="grade [^"]*">([^<]+)</span>', method)
+    assert entries == [(f"grade-{g}", g) for g in ("S", "A", "B", "C")] + [("grade-ungraded", "−")]
+    meanings = dict(re.findall(r'<dt id="grade-(\w+)">.*?</dt><dd lang="ja">([^<]+)</dd>', method))
+    assert meanings["S"] == "目標値に達している" and meanings["C"] == "基準値より悪化している"
+    assert "基準値の10%以内" in method and "達成率 = 実績値 ÷ 目標値" in method
+    assert "/methods/pro-rata/" in method  # the other presets
+    pro_rata = text_of(client.get("/methods/pro-rata/"))
+    assert "目標へのペースが60%以上100%未満" in pro_rata  # ② of 多摩市's rule
+    assert "/methods/pace/" in text_of(client.get("/methods/"))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    en = text_of(client.get("/methods/baseline-band/"))
+    assert ">Grades and what they mean</h2>" in en and 'lang="ja">目標値に達している' in en
+
+
+def test_indicator_page_shows_the_last_approval_in_tokyo_time(seeded, client):
+    from datetime import UTC, datetime
+
+    from machikpi.adapters.storage import models as m
+
+    ind = the_indicator()
+    assert "承認された実績値はまだありません" in text_of(client.get(f"/indicators/{ind.pk}/"))
+    sid = ind.series.get().pk
+    record(sid, 2023, 13000)
+    record(sid, 2024, 13736)
+    record(sid, 2025, 99999, draft=True)  # a draft is no update of the public data
+    at = {2023: datetime(2025, 3, 31, 15, 30, tzinfo=UTC), 2024: datetime(2024, 6, 1, 0, 0, tzinfo=UTC)}
+    for year, when in at.items():
+        m.ActualValue.objects.filter(series_id=sid, year=year).update(approved_at=when)
+    m.ActualValue.objects.filter(series_id=sid, year=2025).update(approved_at=None)
+    html = text_of(client.get(f"/indicators/{ind.pk}/"))
+    # the latest approval, 2025-03-31 15:30 UTC, is 2025-04-01 00:30 in Japan
+    assert '<time datetime="2025-04-01T00:30:00+09:00">2025-04-01 00:30</time>' in html
 
 
 def test_empty_database_pages(db, client):
@@ -331,3 +429,26 @@ def test_chart_ticks_cover_the_range_at_a_round_step(low: float, span: float) ->
     assert 2 <= len(ticks) <= 12
     mantissa = step / 10 ** math.floor(math.log10(step))
     assert any(math.isclose(mantissa, m, rel_tol=1e-6) for m in (1, 2, 5, 10))
+
+
+def test_the_admin_labels_the_stored_models_in_japanese(seeded, client):
+    from django.contrib.auth import get_user_model
+
+    from machikpi.adapters.storage import models as m
+
+    admin = get_user_model().objects.create_superuser("admin-ja", password=None)
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    index = text_of(client.get("/admin/"))
+    for label in ("指標", "担当課", "職員の役割"):  # the models registered in the admin
+        assert re.search(rf"<a href=\"/admin/machikpi/[a-z]+/\">{label}</a>", index), label
+    ind = the_indicator()
+    form = text_of(client.get(f"/admin/machikpi/indicator/{ind.pk}/change/"))
+    assert re.search(r"<label[^>]*>担当課:</label>", form)
+    assert re.search(r"<label[^>]*>指標名:</label>", form)
+    changes = text_of(client.get("/admin/machikpi/indicator/"))
+    assert re.search(r'<th scope="col" class="sortable column-name[^"]*">.*?>指標名</a>', changes, re.S)
+    assert m.Indicator._meta.verbose_name == "指標"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    en = text_of(client.get("/admin/"))
+    assert '<a href="/admin/machikpi/indicator/">Indicator</a>' in en
+    assert '<a href="/admin/machikpi/staffprofile/">Staff roles</a>' in en

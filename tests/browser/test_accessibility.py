@@ -25,6 +25,7 @@ PAGES: dict[str, tuple[str | None, Callable[[Site], str]]] = {
     "indicator": (None, lambda s: f"/indicators/{s.demo.indicator_id}/"),
     "opinions": (None, lambda s: "/opinions/"),
     "search": (None, lambda s: "/search/?q=人口"),
+    "rule-set method": (None, lambda s: "/methods/baseline-band/"),
     "login": (None, lambda s: "/staff/login/"),
     "my updates": ("department", lambda s: "/staff/?year=2025"),
     "value form": ("department", lambda s: f"/staff/values/{s.demo.series_id}/2025/"),

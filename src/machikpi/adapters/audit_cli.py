@@ -7,7 +7,7 @@ audits every plan it stores and keeps the findings with it); its stored
 findings are printed, filtered by ``--check`` and ``--min-severity``.
 
 Each file is read (:func:`~machikpi.adapters.textfiles.read_source`), its plan
-imported (:func:`~machikpi.core.importers.read_plan`) and audited
+imported (:func:`~machikpi.core.reader.read_plan`) and audited
 (:func:`~machikpi.core.audit.audit_plan`). The plan period is ``--period``
 when given, else the period the document states (計画期間…), else inferred
 from the plan's years (see :mod:`machikpi.core.audit.period`).
@@ -40,7 +40,7 @@ from ..core.audit import (
 )
 from ..core.audit.period import infer_period, period_from_text
 from ..core.errors import MachikpiError
-from ..core.importers import read_plan
+from ..core.reader import read_plan
 from .textfiles import read_source
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..core.errors import MachikpiError
-from ..core.importers import read_plan
 from ..core.model import Plan
+from ..core.reader import read, read_plan
 from ..core.rows import kpi_rows, opinion_rows
 from . import audit_cli, evaluate_cli, report_cli, storage_cli
 from .plan_json import plan_to_json
@@ -39,8 +39,27 @@ def read_plans(paths: Sequence[Path]) -> list[Plan]:
     return [read_plan(read_source(p)) for p in paths]
 
 
+def read_each(paths: Sequence[Path]) -> tuple[list[Plan], list[MachikpiError]]:
+    """Read every document that can be read, and the error of each that cannot."""
+    plans: list[Plan] = []
+    errors: list[MachikpiError] = []
+    for p in paths:
+        try:
+            plans.append(read_plan(read_source(p)))
+        except MachikpiError as e:
+            errors.append(e)
+    return plans, errors
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
-    plans = read_plans(args.files)
+    if args.trace:
+        for p in args.files:
+            reading = read(read_source(p))
+            print(f"# {p}: what each line was taken for (kind) and where it went (→)")
+            for line in reading.trace():
+                print(line)
+        return 0
+    plans, errors = read_each(args.files)
     out: TextIO
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:
@@ -57,7 +76,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for p in plans:
         for w in p.warnings:
             print(f"warning: {w}", file=sys.stderr)
-    return 0
+    for e in errors:
+        print(f"machikpi: error: {e}", file=sys.stderr)
+    return EXIT_USAGE if errors else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--format", choices=["kpi-rows", "opinion-rows", "json"], default="kpi-rows")
     p.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
+    p.add_argument(
+        "--trace",
+        action="store_true",
+        help="print, line by line, what the reader took each line for and where it went (no rows)",
+    )
     p.set_defaults(func=cmd_extract)
 
     storage_cli.add_parsers(sub)

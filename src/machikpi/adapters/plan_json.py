@@ -18,13 +18,20 @@ def _indicator(ind: Indicator) -> dict[str, Any]:
         "cumulative": ind.cumulative,
         "notes": ind.notes,
         "line": ind.source.line if ind.source else None,
+        "uncertain": ind.uncertain,
         "series": [
             {
                 "group": s.group,
                 "baseline": cell_to_row(s.baseline),
                 "targets": [cell_to_row(t) for t in s.targets],
+                "actuals": [cell_to_row(a) for a in s.actuals],
+                "milestones": [cell_to_row(m) for m in s.milestones],
             }
             for s in ind.series
+        ],
+        "verdicts": [
+            {"value": v.value, "legend": v.legend, "raw": v.raw, "line": v.source.line if v.source else None}
+            for v in ind.verdicts
         ],
     }
 

@@ -40,7 +40,7 @@ def _step(message: str) -> None:
 def make_report(year: int, ruleset: RuleSet, rules_arg: str, *, demo_data: bool = False) -> Report:
     """Evaluate the stored plans for ``year`` (saving the evaluations) and build the report,
     with the committee's comments of ``year`` and each plan's stored audit."""
-    from .reports.stored import stored_audits, stored_comments
+    from .reports.stored import stored_audits, stored_comments, stored_departments
     from .storage.evaluations import evaluate_stored
 
     ev = evaluate_stored(year, ruleset)
@@ -55,6 +55,8 @@ def make_report(year: int, ruleset: RuleSet, rules_arg: str, *, demo_data: bool 
         demo_data=demo_data,
         comments=stored_comments(year, docs),
         audits=stored_audits(docs),
+        ruleset=ruleset,
+        departments=stored_departments(docs),
     )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.importers import read_plan
+from ..core.reader import read_plan
 from .django_settings import setup
 from .textfiles import read_source
 

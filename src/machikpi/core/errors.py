@@ -36,4 +36,4 @@ class DocumentError(MachikpiError):
 
 
 class UnknownLayoutError(DocumentError):
-    """No importer recognises the document's layout."""
+    """The document holds no indicator table and no opinion table the reader can find."""

@@ -23,13 +23,15 @@ class CellStatus(StrEnum):
 
     ``value``: a number is given; ``none``: ``—``/``-``/``–``, no value exists;
     ``pending``: ``検討中``/``設定予定`` or an empty target cell; ``tallying``:
-    ``集計中`` (being tallied).
+    ``集計中`` (being tallied); ``text``: words instead of a number (``設置``,
+    ``策定``, ``全員取得``, ``現状値を維持``), ``value`` is ``None``.
     """
 
     VALUE = "value"
     NONE = "none"
     PENDING = "pending"
     TALLYING = "tallying"
+    TEXT = "text"
 
 
 class YearType(StrEnum):
@@ -107,6 +109,21 @@ class Series:
     baseline: ValueCell
     targets: list[ValueCell] = field(default_factory=list)
     actuals: list[ValueCell] = field(default_factory=list)
+    #: Yearly interim targets printed in a year grid (not scored, not evaluated).
+    milestones: list[ValueCell] = field(default_factory=list)
+
+
+@dataclass
+class Verdict:
+    """A verdict an evaluation document printed for an indicator (評価, 達成状況,
+    事後評価): ``value`` as printed (``A``, ``○``, ``達成``), ``legend`` the
+    legend the document prints for it (``順調A,要改善B``) or ``None``, ``raw``
+    the row's source text and ``source`` its place."""
+
+    value: str
+    legend: str | None
+    raw: str
+    source: SourceRef | None = None
 
 
 @dataclass
@@ -128,6 +145,11 @@ class Indicator:
     cumulative: bool = False
     notes: list[str] = field(default_factory=list)
     source: SourceRef | None = None
+    #: The row was assembled from damaged text (values far from their name,
+    #: columns recovered by count or order): a person should check it.
+    uncertain: bool = False
+    #: Verdicts printed by an evaluation document (効果検証・事後評価シート).
+    verdicts: list[Verdict] = field(default_factory=list)
 
 
 @dataclass
@@ -195,7 +217,7 @@ class PlanLink:
 
 @dataclass
 class ExtractWarning:
-    """Something the importer could not read or had to recover; never silent."""
+    """Something the reader could not read or had to recover; never silent."""
 
     source: SourceRef
     message: str
@@ -208,7 +230,7 @@ class ExtractWarning:
 class Plan:
     """The structured reading of one plan document.
 
-    ``layout`` names the importer that read it; ``nodes`` are the roots of the
+    ``layout`` names the reading pipeline that read it (``general``); ``nodes`` are the roots of the
     hierarchy; ``opinions`` is filled for opinion tables; ``links`` for
     cross-plan links; ``warnings`` lists what could not be read with certainty.
     """

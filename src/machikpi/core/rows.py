@@ -74,6 +74,10 @@ def kpi_rows(plan: Plan) -> list[dict[str, Any]]:
             }
             if series.actuals:
                 row["actuals"] = [cell_to_row(a) for a in series.actuals]
+            if series.milestones:
+                row["milestones"] = [cell_to_row(m) for m in series.milestones]
+            if ind.uncertain:
+                row["uncertain"] = True
             rows.append(row)
     return rows
 

@@ -31,8 +31,8 @@ import csv
 import random
 from pathlib import Path
 
-from ..core.importers import read_plan
 from ..core.model import CellStatus, Series, ValueCell
+from ..core.reader import read_plan
 from ..core.source import SourceText
 from . import ROOT, SEEDS
 

@@ -12,12 +12,15 @@ several renderers. No I/O here.
 from __future__ import annotations
 
 import base64
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...core.audit import CHECKS, audit_plan, findings_to_json
+from ...core.evaluation import RuleSet, RuleSetError, ruleset_from_toml
+from ...core.evaluation.describe import UNGRADED, RuleSetDescription, describe_ruleset
 from ...core.model import Indicator, Node, Plan, Role, Series
 from ...core.periods import to_wareki
 from ...core.quantities import format_number
@@ -48,6 +51,14 @@ class IndicatorLine:
     row: Row
     #: the compact chart of the PDF's table row (:func:`series_sparkline`), ``""`` without data
     spark_svg: str = ""
+    #: the department (担当課) owning the indicator, ``""`` when none is assigned
+    department: str = ""
+    #: the actual value of every year up to the report year, oldest first: (year, text)
+    actual_years: list[tuple[int, str]] = field(default_factory=list)
+    #: :attr:`baseline` and each of :attr:`targets` as (value text, ``（year）`` or ``""``), for
+    #: the PDF's narrow columns, which may break a line between the two only
+    baseline_parts: tuple[str, str] = ("", "")
+    target_parts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def direction_mark(self) -> str:
@@ -122,11 +133,18 @@ class NodeSection:
 
 @dataclass
 class GoalSummary:
-    """Grade counts of the indicators under one top-level goal."""
+    """Grade counts of the indicators under one top-level goal.
+
+    ``counts`` lists (grade, count) of the grades given, in the rule set's order,
+    the "cannot grade" grade (:attr:`Report.ungraded`) last; ``cells`` are the
+    counts of :attr:`Report.summary_grades` (0 for none) and ``ungraded`` that of
+    the cannot-grade grade, so that ``sum(cells) + ungraded == total``."""
 
     title: str
     counts: list[tuple[str, int]]
     total: int
+    cells: list[int] = field(default_factory=list)
+    ungraded: int = 0
 
 
 @dataclass
@@ -191,6 +209,19 @@ class Report:
     grade_order: list[str]
     demo_data: bool
     plans: list[PlanReport]
+    #: the symbol of a series that cannot be graded: the rule set's ``cannot_grade``, else ``−``
+    ungraded: str = UNGRADED
+    #: the grades of the summary tables' columns: the rule set's, then any other given
+    summary_grades: list[str] = field(default_factory=list)
+    #: the rule set in Japanese sentences (the method section); ``None`` when unknown
+    method: RuleSetDescription | None = None
+
+    @property
+    def rules_toml(self) -> str:
+        """:attr:`rules_description` without its comment lines: the rule set's settings
+        alone, for the appendix (the method section says in Japanese what they mean)."""
+        kept = [line for line in self.rules_description.splitlines() if not line.lstrip().startswith("#")]
+        return "\n".join(kept).strip()
 
 
 #: The evaluation's reasons for not grading (``machikpi.core.evaluation.codes.REASONS``) in
@@ -236,6 +267,15 @@ def _cell(cell: Row | None, unit: str | None) -> str:
     )
 
 
+def _parts(cell: Row | None, unit: str | None) -> tuple[str, str]:
+    """:func:`_cell` cut into the value and its ``（year）`` (``""`` without one)."""
+    text = _cell(cell, unit)
+    year = f"（{cell['year']}）" if cell and cell.get("year") else ""
+    if year and text.endswith(year):
+        return text[: -len(year)], year
+    return text, ""
+
+
 def _point(cell: Row | None, fallback_year: int | None) -> ChartPoint | None:
     if not cell or cell.get("value") is None:
         return None
@@ -252,7 +292,7 @@ def _is_worse(ev: Row, baseline: Row) -> bool:
     )
 
 
-def _line(row: Row, year: int) -> IndicatorLine:
+def _line(row: Row, year: int, ungraded: str = UNGRADED, cannot_grade: str | None = None) -> IndicatorLine:
     ev: Row = row.get("evaluation") or {}
     unit = row.get("unit")
     targets = row.get("targets") or []
@@ -280,7 +320,7 @@ def _line(row: Row, year: int) -> IndicatorLine:
         actual=_cell(actual_cell, unit) if actual_cell else "未入力",
         achievement=_pct(ev.get("achievement_rate")),
         progress=_pct(ev.get("progress_rate")),
-        grade=ev.get("grade") or "—",
+        grade=_grade(ev.get("grade"), ungraded, cannot_grade),
         reason=REASONS_JA.get(ev.get("reason") or "", ev.get("reason") or ""),
         direction={"higher": "↑ 高いほど良い", "lower": "↓ 低いほど良い", "keep": "→ 維持"}.get(
             ev.get("direction") or "", "不明"
@@ -289,7 +329,32 @@ def _line(row: Row, year: int) -> IndicatorLine:
         notes=list(row.get("notes") or []),
         row=row,
         spark_svg=series_sparkline(**points),
+        department=str(row.get("department") or ""),
+        actual_years=_actual_years(actuals, year, unit),
+        baseline_parts=_parts(base, unit),
+        target_parts=[_parts(t, unit) for t in targets] or [("—", "")],
     )
+
+
+def _actual_years(actuals: list[Row], year: int, unit: str | None) -> list[tuple[int, str]]:
+    """(year, value text) of every actual up to ``year``, oldest first; ``year`` itself
+    reads ``未入力`` when it has no value."""
+    out = [
+        (int(a["year"]), _cell({**a, "year": None}, unit))
+        for a in actuals
+        if a.get("year") is not None and int(a["year"]) <= year
+    ]
+    if not any(y == year for y, _ in out):
+        out.append((year, "未入力"))
+    return sorted(out)
+
+
+def _grade(grade: str | None, ungraded: str, cannot_grade: str | None) -> str:
+    """The grade as the documents show it: a missing grade and the rule set's own
+    "cannot grade" grade are both ``ungraded`` (one symbol everywhere)."""
+    if not grade or grade == cannot_grade:
+        return ungraded
+    return grade
 
 
 def plan_from_rows(doc: str, title: str, rows: list[Row]) -> Plan:
@@ -345,13 +410,47 @@ def plan_from_rows(doc: str, title: str, rows: list[Row]) -> Plan:
     return plan
 
 
+_CELL = re.compile(r"(target|notes|actual)\[(\d+)\]")
+_CELL_WORDS = {
+    "baseline": "基準値",
+    "targets": "目標値",
+    "target": "目標値",
+    "actuals": "実績値",
+    "notes": "備考",
+}
+
+
+def cell_label(cell: str | None) -> str:
+    """The audit's name of a cell (``baseline``, ``target[1]``, ``notes[0]``) in Japanese
+    words for the documents: ``基準値``, ``目標値（2つ目）``, ``備考（1つ目）``; ``""`` for none,
+    an unknown name as it is."""
+    if not cell:
+        return ""
+    m = _CELL.fullmatch(cell)
+    if m:
+        return f"{_CELL_WORDS[m.group(1)]}（{int(m.group(2)) + 1}つ目）"
+    return _CELL_WORDS.get(cell, cell)
+
+
 def _finding(f: Row) -> Row:
     spec = CHECKS.get(str(f.get("check")))
     return {
         **f,
         "severity_label": SEVERITY_LABELS.get(str(f.get("severity")), str(f.get("severity") or "")),
         "check_title": spec.title if spec else str(f.get("check") or ""),
+        "cell_label": cell_label(f.get("cell")),
     }
+
+
+def plan_title(title: str | None, doc: str, sections: list[NodeSection]) -> str:
+    """The title a report shows for a plan: its stored title; a plan stored without one
+    (the reader found none) is named by its first goal, never by its file name."""
+    if title and title != doc:
+        return title
+    goals = [s for s in sections if s.depth == 0 and s.titles]
+    if not goals:
+        return "表題のない計画"
+    return f"{goals[0].heading}{' ほか' if len(goals) > 1 else ''}（表題のない計画）"
 
 
 def _place(path: tuple[str, ...], index: Mapping[tuple[str, ...], NodeSection]) -> NodeSection | None:
@@ -374,6 +473,8 @@ def build_report(
     demo_data: bool = False,
     comments: list[Comment] | None = None,
     audits: Mapping[str, StoredAudit] | None = None,
+    ruleset: RuleSet | None = None,
+    departments: Mapping[tuple[str, tuple[str, ...], str], str] | None = None,
 ) -> Report:
     """Group evaluated KPI rows by document and node into a :class:`Report`.
 
@@ -386,9 +487,23 @@ def build_report(
     the plan's ``findings`` and go to sections the same way by ``node_path``.
     A document without a stored audit (never audited; an audit that found
     nothing is a stored audit) gets the pure audit (:func:`audit_plan`) of
-    :func:`plan_from_rows` of its rows instead."""
+    :func:`plan_from_rows` of its rows instead.
+
+    ``ruleset`` (else parsed from ``rules_description`` when that is the rule
+    set's TOML) gives the method section (:attr:`Report.method`) and the
+    "cannot grade" symbol; ``departments`` maps (document, node path, indicator
+    name) to the department owning the indicator (:func:`.stored.stored_departments`),
+    for rows that do not carry a ``department`` themselves."""
     titles = titles or {}
     audits = audits or {}
+    departments = departments or {}
+    if ruleset is None:
+        try:
+            ruleset = ruleset_from_toml(rules_description)
+        except RuleSetError:
+            ruleset = None
+    cannot_grade = ruleset.cannot_grade if ruleset is not None else None
+    ungraded = cannot_grade or UNGRADED
     by_comment_doc: dict[str, list[Comment]] = {}
     for c in comments or []:
         by_comment_doc.setdefault(c.doc, []).append(c)
@@ -410,7 +525,11 @@ def build_report(
                 if key not in index:
                     index[key] = NodeSection(codes[: depth + 1], titles_path[: depth + 1], depth)
                     sections.append(index[key])
-            index[tuple(titles_path)].lines.append(_line(r, year))
+            if not r.get("department"):
+                dept = departments.get((doc, tuple(titles_path), r["name"]))
+                if dept:
+                    r = {**r, "department": dept}
+            index[tuple(titles_path)].lines.append(_line(r, year, ungraded, cannot_grade))
         for k, sec in enumerate(sections, start=1):
             sec.anchor = f"p{p}-s{k}"
         goals: list[Goal] = []
@@ -419,20 +538,23 @@ def build_report(
                 continue
             under = [s for s in sections if s.titles[:1] == sec.titles[:1]]
             grades = Counter(line.grade for s in under for line in s.lines)
-            order = [g for g in grade_order if g in grades] + sorted(
-                g for g in grades if g not in grade_order
+            order = [g for g in grade_order if g in grades and g != ungraded]
+            order += sorted(g for g in grades if g not in grade_order and g != ungraded)
+            order += [ungraded] if ungraded in grades else []
+            summary = GoalSummary(
+                sec.heading, [(g, grades[g]) for g in order], sum(grades.values()), ungraded=grades[ungraded]
             )
-            summary = GoalSummary(sec.heading, [(g, grades[g]) for g in order], sum(grades.values()))
             goals.append(Goal(sec, under, summary))
         other_comments: list[Comment] = []
         for c in by_comment_doc.get(doc, []):
             target = _place(c.node_path, index)
             (target.comments if target is not None else other_comments).append(c)
+        title = plan_title(titles.get(doc), doc, sections)
         stored = audits.get(doc)
         if stored is not None:
             findings = [_finding(f) for f in stored.findings]
         else:
-            plan = plan_from_rows(doc, titles.get(doc, doc), doc_rows)
+            plan = plan_from_rows(doc, title, doc_rows)
             findings = [_finding(f) for f in findings_to_json(audit_plan(plan))]
         for f in findings:
             target = _place(tuple(f.get("node_path") or ()), index)
@@ -442,7 +564,7 @@ def build_report(
         plans.append(
             PlanReport(
                 doc=doc,
-                title=titles.get(doc, doc),
+                title=title,
                 sections=sections,
                 summaries=[g.summary for g in goals],
                 no_target=[
@@ -465,6 +587,13 @@ def build_report(
                 anchor=f"plan-{p}",
             )
         )
+    given = {g for pr in plans for s in pr.summaries for g, _ in s.counts}
+    summary_grades = [g for g in grade_order if g != ungraded]
+    summary_grades += sorted(given - set(summary_grades) - {ungraded})
+    for pr in plans:
+        for s in pr.summaries:
+            counts = dict(s.counts)
+            s.cells = [counts.get(g, 0) for g in summary_grades]
     return Report(
         year=year,
         year_label=f"{to_wareki(year)}（{year}年度）",
@@ -473,4 +602,7 @@ def build_report(
         grade_order=grade_order,
         demo_data=demo_data,
         plans=plans,
+        ungraded=ungraded,
+        summary_grades=summary_grades,
+        method=describe_ruleset(ruleset) if ruleset is not None else None,
     )

@@ -79,3 +79,31 @@ def stored_audits(docs: Iterable[str] | None = None) -> dict[str, StoredAudit]:
         doc: StoredAudit(findings=list(findings or []), period=period or "", audited_at=_day(at))
         for doc, findings, period, at in qs.values_list("doc", "audit_findings", "audit_period", "audited_at")
     }
+
+
+def stored_departments(docs: Iterable[str] | None = None) -> dict[tuple[str, tuple[str, ...], str], str]:
+    """The department (担当課) owning each indicator of the plans ``docs`` (default all)
+    that has one, keyed as the KPI rows name an indicator: (document, titles of its
+    node and the node's ancestors, indicator name) — for
+    :func:`.context.build_report`'s ``departments``."""
+    from ..storage import models as db
+    from ..storage.tree import ancestry
+
+    qs = db.Indicator.objects.filter(department__isnull=False)
+    nodes_qs = db.Node.objects.all()
+    if docs is not None:
+        wanted = list(docs)
+        qs = qs.filter(plan__doc__in=wanted)
+        nodes_qs = nodes_qs.filter(plan__doc__in=wanted)
+    found = list(qs.order_by().values_list("plan__doc", "node_id", "name", "department__name"))
+    if not found:
+        return {}
+    nodes: dict[int, tuple[int | None, str]] = {
+        nid: (parent, title)
+        for nid, parent, title in nodes_qs.order_by().values_list("id", "parent_id", "title")
+    }
+    out: dict[tuple[str, tuple[str, ...], str], str] = {}
+    for doc, node_id, name, department in found:
+        path = tuple(nodes[k][1] for k in ancestry(node_id, lambda n: nodes[n][0]))
+        out[(doc, path, name)] = department
+    return out

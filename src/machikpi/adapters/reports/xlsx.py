@@ -15,7 +15,8 @@ through the number format), years as integers, 達成率 and 進捗率 as
 fractions shown with the ``0.0%`` format (0.8 → 80.0%). A cell without a
 number holds the word of the HTML report (``—``, ``検討中``, ``未入力`` …).
 Sheet names follow Excel's rules: at most 31 characters, none of
-``[]:*?/\\``, unique regardless of case.
+``[]:*?/\\``, unique regardless of case. Every sheet prints on A4 landscape,
+fitted to the page's width, with its title and header rows repeated on each page.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..spreadsheet_safety import text_only
@@ -81,6 +83,22 @@ def _header(ws: Worksheet, row: int, names: list[str], widths: list[float]) -> N
         c.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = f"A{row + 1}"
+    _print_setup(ws, row)
+
+
+def _print_setup(ws: Worksheet, header: int) -> None:
+    """Print the sheet as the committee reads it: A4 landscape, every column on the
+    page's width (as many pages down as needed), the title rows and the header row
+    ``header`` repeated on every page, page numbers in the footer."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"1:{header}"
+    ws.print_options.gridLines = True
+    if ws.oddFooter is not None:
+        ws.oddFooter.center.text = "&P / &N"
 
 
 def _number(value: Any) -> float | int:

@@ -20,30 +20,40 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Plan(models.Model):
     """One plan document as last imported; ``doc`` (the file name) is its identity."""
 
-    doc = models.CharField(max_length=500, unique=True)
-    title = models.TextField(blank=True, default="")
-    layout = models.CharField(max_length=100)
-    warnings = models.JSONField(default=list, help_text="the importer's warnings of the last import")
-    import_count = models.PositiveIntegerField(default=1)
+    doc = models.CharField(max_length=500, unique=True, verbose_name=_("文書名（ファイル名）"))
+    title = models.TextField(blank=True, default="", verbose_name=_("表題"))
+    layout = models.CharField(max_length=100, verbose_name=_("書式"))
+    warnings = models.JSONField(
+        default=list, help_text=_("最後の取込で読み取りが出した警告"), verbose_name=_("取込時の警告")
+    )
+    import_count = models.PositiveIntegerField(default=1, verbose_name=_("取込回数"))
     audit_findings = models.JSONField(
         default=list,
-        help_text="the audit of the last import: machikpi.core.audit.findings_to_json of audit_plan",
+        help_text=_("最後の取込時に行った計画の指標表の点検（監査）の結果"),
+        verbose_name=_("監査所見"),
     )
     audit_period = models.CharField(
-        max_length=20, blank=True, default="", help_text="plan period the audit used, e.g. 2020-2024"
+        max_length=20,
+        blank=True,
+        default="",
+        help_text=_("監査が使った計画期間（例: 2020-2024）"),
+        verbose_name=_("監査の計画期間"),
     )
-    audited_at = models.DateTimeField(null=True, blank=True)
-    imported_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    audited_at = models.DateTimeField(null=True, blank=True, verbose_name=_("監査日時"))
+    imported_at = models.DateTimeField(auto_now_add=True, verbose_name=_("初回取込日時"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新日時"))
 
     class Meta:
         db_table = "machikpi_plan"
         ordering: ClassVar[list[str]] = ["doc"]
+        verbose_name = _("計画")
+        verbose_name_plural = _("計画")
 
     def __str__(self) -> str:
         return self.title or self.doc
@@ -52,18 +62,29 @@ class Plan(models.Model):
 class Node(models.Model):
     """A node of a plan's hierarchy (基本目標, 施策 …); ``key`` is its identity within the plan."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes", verbose_name=_("計画"))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name=_("上位の項目"),
     )
-    key = models.CharField(max_length=2000)
-    level = models.CharField(max_length=100)
-    code = models.CharField(max_length=100, null=True, blank=True)
-    title = models.TextField()
-    text = models.TextField(blank=True, default="")
-    line = models.PositiveIntegerField(null=True, blank=True)
-    position = models.PositiveIntegerField(default=0, help_text="document order within the plan")
-    present = models.BooleanField(default=True, help_text="False: gone from the last import of the document")
+    key = models.CharField(max_length=2000, verbose_name=_("識別キー"))
+    level = models.CharField(max_length=100, verbose_name=_("階層"))
+    code = models.CharField(max_length=100, null=True, blank=True, verbose_name=_("番号"))
+    title = models.TextField(verbose_name=_("名称"))
+    text = models.TextField(blank=True, default="", verbose_name=_("本文"))
+    line = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("行番号"))
+    position = models.PositiveIntegerField(
+        default=0, help_text=_("計画書の中での順序"), verbose_name=_("順序")
+    )
+    present = models.BooleanField(
+        default=True,
+        help_text=_("オフ: 最後に取り込んだ計画書にはない（以前の版の項目）"),
+        verbose_name=_("最新の計画書にある"),
+    )
 
     class Meta:
         db_table = "machikpi_node"
@@ -71,6 +92,8 @@ class Node(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["plan", "key"], name="machikpi_node_key")
         ]
+        verbose_name = _("計画の項目")
+        verbose_name_plural = _("計画の項目（目標・施策）")
 
     def __str__(self) -> str:
         return f"{self.code or ''} {self.title}".strip()
@@ -82,12 +105,14 @@ class Department(models.Model):
     Plan documents rarely say who owns an indicator; the planning office
     assigns departments (web staff area, admin, or the demo's assignment)."""
 
-    name = models.CharField(max_length=200, unique=True)
-    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=200, unique=True, verbose_name=_("課名"))
+    position = models.PositiveIntegerField(default=0, verbose_name=_("表示順"))
 
     class Meta:
         db_table = "machikpi_department"
         ordering: ClassVar[list[str]] = ["position", "name"]
+        verbose_name = _("担当課")
+        verbose_name_plural = _("担当課")
 
     def __str__(self) -> str:
         return self.name
@@ -110,15 +135,25 @@ class StaffProfile(models.Model):
     ]
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="machikpi_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="machikpi_profile",
+        verbose_name=_("ユーザー"),
     )
-    role = models.CharField(max_length=20, choices=ROLES)
+    role = models.CharField(max_length=20, choices=ROLES, verbose_name=_("役割"))
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
+        verbose_name=_("担当課"),
     )
 
     class Meta:
         db_table = "machikpi_staff_profile"
+        verbose_name = _("職員の役割")
+        verbose_name_plural = _("職員の役割")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
@@ -128,22 +163,47 @@ class Indicator(models.Model):
     """An indicator (指標) printed for a node. ``key`` is its identity within the plan;
     ``department`` is the owner assigned by the planning office (not re-imported)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
-    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="indicators")
-    key = models.CharField(max_length=2500)
-    role = models.CharField(max_length=20)
-    name = models.TextField()
-    raw_name = models.TextField()
-    definition = models.TextField(null=True, blank=True)
-    unit = models.CharField(max_length=50, null=True, blank=True)
-    cumulative = models.BooleanField(default=False)
-    notes = models.JSONField(default=list)
-    line = models.PositiveIntegerField(null=True, blank=True)
-    position = models.PositiveIntegerField(default=0, help_text="document order within the plan")
-    present = models.BooleanField(default=True, help_text="False: gone from the last import of the document")
-    missing_since = models.DateTimeField(null=True, blank=True)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("計画")
+    )
+    node = models.ForeignKey(
+        Node, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("項目")
+    )
+    key = models.CharField(max_length=2500, verbose_name=_("識別キー"))
+    role = models.CharField(max_length=20, verbose_name=_("区分"))
+    name = models.TextField(verbose_name=_("指標名"))
+    raw_name = models.TextField(verbose_name=_("指標名（原文）"))
+    definition = models.TextField(null=True, blank=True, verbose_name=_("定義"))
+    unit = models.CharField(max_length=50, null=True, blank=True, verbose_name=_("単位"))
+    cumulative = models.BooleanField(default=False, verbose_name=_("累計"))
+    notes = models.JSONField(default=list, verbose_name=_("備考"))
+    line = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("行番号"))
+    uncertain = models.BooleanField(
+        default=False,
+        help_text=_("崩れた文字から読み取った（値は位置で対応づけた）: 人が確認してください"),
+        verbose_name=_("要確認（読み取りが不確か）"),
+    )
+    verdicts = models.JSONField(
+        default=list,
+        help_text=_("評価の文書（効果検証・事後評価）に記載された評価: [{value, legend, raw, line}]"),
+        verbose_name=_("計画書に記載された評価"),
+    )
+    position = models.PositiveIntegerField(
+        default=0, help_text=_("計画書の中での順序"), verbose_name=_("順序")
+    )
+    present = models.BooleanField(
+        default=True,
+        help_text=_("オフ: 最後に取り込んだ計画書にはない（以前の版の項目）"),
+        verbose_name=_("最新の計画書にある"),
+    )
+    missing_since = models.DateTimeField(null=True, blank=True, verbose_name=_("計画書から消えた日時"))
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators"
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+        verbose_name=_("担当課"),
     )
 
     class Meta:
@@ -152,6 +212,8 @@ class Indicator(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["plan", "key"], name="machikpi_indicator_key")
         ]
+        verbose_name = _("指標")
+        verbose_name_plural = _("指標")
 
     def __str__(self) -> str:
         return self.name
@@ -161,19 +223,22 @@ class Series(models.Model):
     """One group of an indicator (``group`` ``None`` when the value is not split);
     ``group_key`` is ``""`` for no group so that it can be unique."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="series")
-    group = models.CharField(max_length=200, null=True, blank=True)
-    group_key = models.CharField(max_length=200, default="", blank=True)
-    position = models.PositiveIntegerField(default=0)
-    present = models.BooleanField(default=True)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="series", verbose_name=_("指標")
+    )
+    group = models.CharField(max_length=200, null=True, blank=True, verbose_name=_("区分（グループ）"))
+    group_key = models.CharField(max_length=200, default="", blank=True, verbose_name=_("区分キー"))
+    position = models.PositiveIntegerField(default=0, verbose_name=_("順序"))
+    present = models.BooleanField(default=True, verbose_name=_("最新の計画書にある"))
 
     class Meta:
         db_table = "machikpi_series"
         ordering: ClassVar[list[str]] = ["indicator", "position"]
-        verbose_name_plural = "series"
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["indicator", "group_key"], name="machikpi_series_group")
         ]
+        verbose_name = _("系列")
+        verbose_name_plural = _("系列")
 
     def __str__(self) -> str:
         return f"{self.indicator.name} [{self.group}]" if self.group else self.indicator.name
@@ -193,22 +258,26 @@ class Cell(models.Model):
         (ACTUAL, "実績値(計画書)"),
     ]
 
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="cells")
-    kind = models.CharField(max_length=10, choices=KINDS)
-    position = models.PositiveIntegerField(default=0, help_text="column order among cells of this kind")
-    raw = models.TextField(blank=True, default="")
-    status = models.CharField(max_length=10)
-    value = models.FloatField(null=True, blank=True)
-    year = models.IntegerField(null=True, blank=True)
-    year_type = models.CharField(max_length=10, null=True, blank=True)
-    bound = models.CharField(max_length=5, null=True, blank=True)
-    unit = models.CharField(max_length=50, null=True, blank=True)
-    notes = models.JSONField(default=list)
-    repairs = models.JSONField(default=list)
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="cells", verbose_name=_("系列"))
+    kind = models.CharField(max_length=10, choices=KINDS, verbose_name=_("種類"))
+    position = models.PositiveIntegerField(
+        default=0, help_text=_("同じ種類の値の中での列の順序"), verbose_name=_("列の順序")
+    )
+    raw = models.TextField(blank=True, default="", verbose_name=_("原文"))
+    status = models.CharField(max_length=10, verbose_name=_("状態"))
+    value = models.FloatField(null=True, blank=True, verbose_name=_("値"))
+    year = models.IntegerField(null=True, blank=True, verbose_name=_("年度"))
+    year_type = models.CharField(max_length=10, null=True, blank=True, verbose_name=_("年度の種類"))
+    bound = models.CharField(max_length=5, null=True, blank=True, verbose_name=_("以上・以内"))
+    unit = models.CharField(max_length=50, null=True, blank=True, verbose_name=_("単位"))
+    notes = models.JSONField(default=list, verbose_name=_("注記"))
+    repairs = models.JSONField(default=list, verbose_name=_("読み取りの修正"))
 
     class Meta:
         db_table = "machikpi_cell"
         ordering: ClassVar[list[str]] = ["series", "kind", "position"]
+        verbose_name = _("計画書の値")
+        verbose_name_plural = _("計画書の値（基準値・目標値・実績値）")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.raw}"
@@ -237,22 +306,26 @@ class ActualValue(models.Model):
     APPROVED = "approved"
     STATUSES: ClassVar[list[tuple[str, str]]] = [(DRAFT, "下書き"), (APPROVED, "承認済")]
 
-    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="actual_values")
-    year = models.IntegerField(help_text="fiscal year (年度) the value belongs to, Western")
-    value = models.FloatField(null=True, blank=True)
-    raw = models.TextField(blank=True, default="")
-    note = models.TextField(blank=True, default="")
-    status = models.CharField(max_length=10, choices=STATUSES, default=APPROVED)
-    entered_by = models.CharField(max_length=200)
-    source = models.TextField(blank=True, default="", help_text="the file the value came from")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
-    approved_value = models.FloatField(null=True, blank=True)
-    approved_raw = models.TextField(null=True, blank=True)
-    approved_note = models.TextField(blank=True, default="")
-    approved_by = models.CharField(max_length=200, blank=True, default="")
-    approved_at = models.DateTimeField(null=True, blank=True)
+    series = models.ForeignKey(
+        Series, on_delete=models.PROTECT, related_name="actual_values", verbose_name=_("系列")
+    )
+    year = models.IntegerField(help_text=_("値が属する年度（西暦）"), verbose_name=_("年度"))
+    value = models.FloatField(null=True, blank=True, verbose_name=_("値"))
+    raw = models.TextField(blank=True, default="", verbose_name=_("入力どおりの値"))
+    note = models.TextField(blank=True, default="", verbose_name=_("備考"))
+    status = models.CharField(max_length=10, choices=STATUSES, default=APPROVED, verbose_name=_("状態"))
+    entered_by = models.CharField(max_length=200, verbose_name=_("入力者"))
+    source = models.TextField(
+        blank=True, default="", help_text=_("値を取り込んだファイル"), verbose_name=_("入力元")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("登録日時"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新日時"))
+    version = models.PositiveIntegerField(default=1, verbose_name=_("版"))
+    approved_value = models.FloatField(null=True, blank=True, verbose_name=_("承認済みの値"))
+    approved_raw = models.TextField(null=True, blank=True, verbose_name=_("承認済みの値（入力どおり）"))
+    approved_note = models.TextField(blank=True, default="", verbose_name=_("承認済みの備考"))
+    approved_by = models.CharField(max_length=200, blank=True, default="", verbose_name=_("承認者"))
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("承認日時"))
 
     class Meta:
         db_table = "machikpi_actual"
@@ -260,6 +333,8 @@ class ActualValue(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["series", "year"], name="machikpi_actual_series_year")
         ]
+        verbose_name = _("実績値")
+        verbose_name_plural = _("実績値")
 
     def __str__(self) -> str:
         return f"{self.series_id} {self.year}: {self.raw}"
@@ -282,25 +357,36 @@ class ActualChange(models.Model):
         (REVERT, "取り消し"),
     ]
 
-    actual = models.ForeignKey(ActualValue, on_delete=models.PROTECT, related_name="history")
-    action = models.CharField(max_length=10, choices=ACTIONS)
-    who = models.CharField(max_length=200)
-    at = models.DateTimeField(auto_now_add=True)
-    old_value = models.FloatField(null=True, blank=True)
-    new_value = models.FloatField(null=True, blank=True)
-    old_raw = models.TextField(null=True, blank=True)
-    new_raw = models.TextField(blank=True, default="")
-    old_status = models.CharField(max_length=10, null=True, blank=True)
-    new_status = models.CharField(max_length=10)
-    note = models.TextField(blank=True, default="", help_text="the note given with the change")
-    source = models.TextField(blank=True, default="")
+    actual = models.ForeignKey(
+        ActualValue, on_delete=models.PROTECT, related_name="history", verbose_name=_("実績値")
+    )
+    action = models.CharField(max_length=10, choices=ACTIONS, verbose_name=_("操作"))
+    who = models.CharField(max_length=200, verbose_name=_("実施者"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("日時"))
+    old_value = models.FloatField(null=True, blank=True, verbose_name=_("変更前の値"))
+    new_value = models.FloatField(null=True, blank=True, verbose_name=_("変更後の値"))
+    old_raw = models.TextField(null=True, blank=True, verbose_name=_("変更前（入力どおり）"))
+    new_raw = models.TextField(blank=True, default="", verbose_name=_("変更後（入力どおり）"))
+    old_status = models.CharField(max_length=10, null=True, blank=True, verbose_name=_("変更前の状態"))
+    new_status = models.CharField(max_length=10, verbose_name=_("変更後の状態"))
+    note = models.TextField(
+        blank=True, default="", help_text=_("変更のときに入力された備考"), verbose_name=_("備考")
+    )
+    source = models.TextField(blank=True, default="", verbose_name=_("入力元"))
     reverts = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reverted_by"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reverted_by",
+        verbose_name=_("取り消した変更"),
     )
 
     class Meta:
         db_table = "machikpi_actual_change"
         ordering: ClassVar[list[str]] = ["actual", "at", "id"]
+        verbose_name = _("実績値の変更履歴")
+        verbose_name_plural = _("実績値の変更履歴")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.who}: {self.old_raw} → {self.new_raw}"
@@ -310,19 +396,21 @@ class Evaluation(models.Model):
     """An evaluation of one series for one year under one rule set; the fields
     are those of the spec's *Evaluation* object (``shared/spec/kpi-rows.md``)."""
 
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="evaluations")
-    year = models.IntegerField()
-    rules = models.CharField(max_length=100)
-    direction = models.CharField(max_length=10, null=True, blank=True)
-    actual = models.FloatField(null=True, blank=True)
-    target = models.FloatField(null=True, blank=True)
-    expected = models.FloatField(null=True, blank=True)
-    achievement_rate = models.FloatField(null=True, blank=True)
-    progress_rate = models.FloatField(null=True, blank=True)
-    grade = models.CharField(max_length=20, null=True, blank=True)
-    points = models.FloatField(null=True, blank=True)
-    reason = models.TextField(null=True, blank=True)
-    evaluated_at = models.DateTimeField(auto_now=True)
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("系列")
+    )
+    year = models.IntegerField(verbose_name=_("年度"))
+    rules = models.CharField(max_length=100, verbose_name=_("評価基準"))
+    direction = models.CharField(max_length=10, null=True, blank=True, verbose_name=_("良い方向"))
+    actual = models.FloatField(null=True, blank=True, verbose_name=_("実績値"))
+    target = models.FloatField(null=True, blank=True, verbose_name=_("目標値"))
+    expected = models.FloatField(null=True, blank=True, verbose_name=_("想定値"))
+    achievement_rate = models.FloatField(null=True, blank=True, verbose_name=_("達成率"))
+    progress_rate = models.FloatField(null=True, blank=True, verbose_name=_("進捗率"))
+    grade = models.CharField(max_length=20, null=True, blank=True, verbose_name=_("評価"))
+    points = models.FloatField(null=True, blank=True, verbose_name=_("点数"))
+    reason = models.TextField(null=True, blank=True, verbose_name=_("評価できない理由"))
+    evaluated_at = models.DateTimeField(auto_now=True, verbose_name=_("評価日時"))
 
     class Meta:
         db_table = "machikpi_evaluation"
@@ -330,6 +418,8 @@ class Evaluation(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["series", "year", "rules"], name="machikpi_evaluation_key")
         ]
+        verbose_name = _("評価結果")
+        verbose_name_plural = _("評価結果")
 
     def __str__(self) -> str:
         return f"{self.series_id} {self.year} {self.rules}: {self.grade or self.reason}"
@@ -339,19 +429,28 @@ class CommitteeComment(models.Model):
     """A comment of the external committee (外部有識者会議) on a node for an
     evaluation year; shown under the node in the report and on the node page."""
 
-    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="comments")
-    year = models.IntegerField(help_text="evaluation fiscal year (年度), Western")
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="comments", verbose_name=_("項目"))
+    year = models.IntegerField(help_text=_("評価年度（西暦）"), verbose_name=_("評価年度"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("委員（ユーザー）"),
     )
-    author_name = models.CharField(max_length=200, help_text="name as shown in the report")
-    text = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    author_name = models.CharField(
+        max_length=200, help_text=_("報告書に表示する名前"), verbose_name=_("委員名")
+    )
+    text = models.TextField(verbose_name=_("意見"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("登録日時"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新日時"))
 
     class Meta:
         db_table = "machikpi_committee_comment"
         ordering: ClassVar[list[str]] = ["node", "year", "created_at", "id"]
+        verbose_name = _("外部有識者会議の意見")
+        verbose_name_plural = _("外部有識者会議の意見")
 
     def __str__(self) -> str:
         return f"{self.year} {self.author_name}: {self.text[:30]}"
@@ -366,19 +465,21 @@ class Opinion(models.Model):
     (outermost first) and ``measure_codes`` their printed codes;
     ``reflections`` is a list of ``{"page", "section", "quote"}``."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="opinions")
-    number = models.PositiveIntegerField()
-    measure = models.JSONField(default=list)
-    measure_codes = models.JSONField(default=list)
-    opinion = models.TextField()
-    response = models.TextField(blank=True, default="")
-    reflections = models.JSONField(default=list)
-    line = models.PositiveIntegerField(null=True, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="opinions", verbose_name=_("計画"))
+    number = models.PositiveIntegerField(verbose_name=_("番号"))
+    measure = models.JSONField(default=list, verbose_name=_("施策"))
+    measure_codes = models.JSONField(default=list, verbose_name=_("施策の番号"))
+    opinion = models.TextField(verbose_name=_("意見"))
+    response = models.TextField(blank=True, default="", verbose_name=_("対応方針"))
+    reflections = models.JSONField(default=list, verbose_name=_("計画への反映"))
+    line = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("行番号"))
+    position = models.PositiveIntegerField(default=0, verbose_name=_("順序"))
 
     class Meta:
         db_table = "machikpi_opinion"
         ordering: ClassVar[list[str]] = ["plan", "position"]
+        verbose_name = _("市民の意見")
+        verbose_name_plural = _("市民の意見")
 
     def __str__(self) -> str:
         return f"{self.number}: {self.opinion[:30]}"

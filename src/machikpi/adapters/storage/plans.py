@@ -197,6 +197,11 @@ def _store(plan: core.Plan) -> StoreResult:
         irow.cumulative = ind.cumulative
         irow.notes = list(ind.notes)
         irow.line = ind.source.line if ind.source else None
+        irow.uncertain = ind.uncertain
+        irow.verdicts = [
+            {"value": v.value, "legend": v.legend, "raw": v.raw, "line": v.source.line if v.source else None}
+            for v in ind.verdicts
+        ]
         irow.position = position
         irow.present = True
         irow.missing_since = None

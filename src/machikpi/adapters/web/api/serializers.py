@@ -80,7 +80,7 @@ class PlanSummarySerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     doc = serializers.CharField(help_text="document file name, the plan's identity")
     title = serializers.CharField()
-    layout = serializers.CharField(help_text="the importer that read the document")
+    layout = serializers.CharField(help_text="the reading pipeline that read the document")
     audit_period = serializers.CharField(help_text="plan period, e.g. 2020-2024 (empty when unknown)")
     indicator_count = serializers.IntegerField(help_text="indicators in the current document")
     url = serializers.HyperlinkedIdentityField(view_name="api:plan-detail")

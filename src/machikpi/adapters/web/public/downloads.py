@@ -23,7 +23,7 @@ from typing import Any
 
 from ...spreadsheet_safety import csv_text, text_only
 from ...storage import models as db
-from .queries import EvaluationChoice, SeriesView, number
+from .queries import NO_GRADE_LABEL, EvaluationChoice, SeriesView, number
 
 HEADER = [
     "計画",
@@ -94,7 +94,7 @@ def indicator_table(
                     number(a.value),
                     a.raw,
                     SOURCE_LABELS[a.source],
-                    (e.grade or "—") if e is not None else None,
+                    (e.grade or NO_GRADE_LABEL) if e is not None else None,
                     e.rules if e is not None else None,
                     _pct(e.achievement_rate) if e is not None else None,
                     _pct(e.progress_rate) if e is not None else None,

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db.models import Count, F, Max
 
+from ....core.evaluation.describe import UNGRADED
 from ....core.quantities import format_number
 from ...reports.charts import ChartPoint
 from ...storage import models as db
@@ -37,6 +38,8 @@ from ...storage.tree import node_chain
 
 #: The key a grade that could not be given is counted under (Evaluation.grade ``None``).
 NO_GRADE = ""
+#: How the pages show a grade that could not be given (the reports' symbol too).
+NO_GRADE_LABEL = UNGRADED
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class RulesInfo:
     title: str
     grades: tuple[str, ...]
     cannot_grade: str | None
+    #: a preset: the site has its 評価の方法 page (:func:`method_url`)
+    described: bool = False
 
 
 @lru_cache(maxsize=64)
@@ -59,8 +64,27 @@ def rules_info(name: str) -> RulesInfo:
 
     if name in preset_names():
         rs = load_ruleset(name)
-        return RulesInfo(name, rs.title, tuple(rs.grades), rs.cannot_grade)
+        return RulesInfo(name, rs.title, tuple(rs.grades), rs.cannot_grade, described=True)
     return RulesInfo(name, "", (), None)
+
+
+def grade_anchor(grade: str | None, info: RulesInfo) -> str:
+    """The id of a grade's entry on the 評価の方法 page: ``grade-S``, ``grade-①`` …;
+    ``grade-ungraded`` for no grade or the rule set's "cannot grade" grade."""
+    if not grade or grade == info.cannot_grade:
+        return "grade-ungraded"
+    return f"grade-{grade}"
+
+
+def method_url(info: RulesInfo, grade: str | None = None) -> str:
+    """The 評価の方法 page of the rule set (at ``grade``'s entry when given); ``""`` for a
+    rule set the site cannot describe (not a preset: a TOML file given to the command line)."""
+    if not info.described:
+        return ""
+    from django.urls import reverse
+
+    url = reverse("public:method", args=[info.name])
+    return url + (f"#{grade_anchor(grade, info)}" if grade is not None else "")
 
 
 def grade_class(grade: str | None, info: RulesInfo) -> str:
@@ -131,6 +155,8 @@ class GradeCount:
     label: str
     count: int
     css: str
+    #: the grade's entry on the 評価の方法 page (:func:`method_url`), ``""`` for none
+    url: str = ""
 
 
 def order_grades(counts: Counter[str], info: RulesInfo, points: dict[str, float] | None = None) -> list[str]:
@@ -173,7 +199,7 @@ class Tally:
     def items(self, info: RulesInfo, points: dict[str, float] | None = None) -> list[GradeCount]:
         """The grade counts in display order (:func:`order_grades`)."""
         return [
-            GradeCount(g, g or "—", self.counts[g], grade_class(g, info))
+            GradeCount(g, g or NO_GRADE_LABEL, self.counts[g], grade_class(g, info), method_url(info, g))
             for g in order_grades(self.counts, info, points)
         ]
 
@@ -325,6 +351,8 @@ class SeriesView:
     evaluations: list[db.Evaluation] = field(default_factory=list)
     grade: db.Evaluation | None = None
     grade_css: str = "gna"
+    #: the grade's entry on the 評価の方法 page, ``""`` for none
+    grade_url: str = ""
 
     @property
     def latest(self) -> PublicActual | None:
@@ -404,6 +432,7 @@ def series_views(
             view.grade = next((e for e in ev if e.year == choice.year and e.rules == choice.rules), None)
             if view.grade is not None:
                 view.grade_css = grade_class(view.grade.grade, choice.info)
+                view.grade_url = method_url(choice.info, view.grade.grade or NO_GRADE)
         out.setdefault(s.indicator_id, []).append(view)
     return out
 

@@ -17,4 +17,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("indicators/<int:indicator_id>/download.xlsx", views.indicator_xlsx, name="indicator_xlsx"),
     path("opinions/", views.opinions, name="opinions"),
     path("search/", views.search, name="search"),
+    path("methods/", views.methods, name="methods"),
+    path("methods/<str:rules>/", views.method, name="method"),
 ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -134,7 +134,12 @@ def progress(request: HttpRequest, plan_id: int) -> HttpResponse:
 
     def row(counts: q.Tally) -> dict[str, Any]:
         cells: list[dict[str, Any]] = [
-            {"grade": g, "label": g or "—", "count": counts.counts.get(g, 0), "css": q.grade_class(g, info)}
+            {
+                "grade": g,
+                "label": g or q.NO_GRADE_LABEL,
+                "count": counts.counts.get(g, 0),
+                "css": q.grade_class(g, info),
+            }
             for g in columns
         ]
         total = counts.series
@@ -159,7 +164,10 @@ def progress(request: HttpRequest, plan_id: int) -> HttpResponse:
             "plan": p,
             "choice": choice,
             "choices": choices,
-            "columns": [{"label": g or "—", "css": q.grade_class(g, info)} for g in columns],
+            "columns": [
+                {"label": g or q.NO_GRADE_LABEL, "css": q.grade_class(g, info), "url": q.method_url(info, g)}
+                for g in columns
+            ],
             "has_unevaluated": has_unevaluated,
             "goals": goals,
             "total": row(tree.total),
@@ -254,8 +262,9 @@ def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
                     {
                         "year": e.year,
                         "rules": e.rules,
-                        "grade": e.grade or "—",
+                        "grade": e.grade or q.NO_GRADE_LABEL,
                         "css": q.grade_class(e.grade, q.rules_info(e.rules)),
+                        "url": q.method_url(q.rules_info(e.rules), e.grade or q.NO_GRADE),
                         "actual": labels.number_text(e.actual),
                         "target": labels.number_text(e.target),
                         "expected": labels.number_text(None if e.expected is None else round(e.expected, 2)),
@@ -278,6 +287,9 @@ def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
             "series": series,
             "grouped": len(series) > 1 or any(s["view"].group for s in series),
             "notes": [str(n) for n in ind.notes or []],
+            "updated": db.ActualValue.objects.filter(series__indicator_id=ind.pk, approved_raw__isnull=False)
+            .aggregate(at=Max("approved_at"))
+            .get("at"),
             "choice": choice,
             "choices": choices,
             "eval_query": _eval_query(choice, choices),
@@ -356,3 +368,39 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     results = run_search(query, _page_number(request)) if query else None
     return render(request, "web/public/search.html", {"q": query, "results": results})
+
+
+def methods(request: HttpRequest) -> HttpResponse:
+    """``/methods/``: the rule sets the site can describe (the presets), each linking to its page."""
+    from ...rulesets import preset_names
+
+    return render(
+        request, "web/public/methods.html", {"rulesets": [q.rules_info(name) for name in preset_names()]}
+    )
+
+
+def method(request: HttpRequest, rules: str) -> HttpResponse:
+    """``/methods/<rules>/``: the 評価の方法 of a rule set, in words generated from the rule set
+    (:func:`machikpi.core.evaluation.describe.describe_ruleset`); every grade shown on the site
+    links to its entry here. 404 for a rule set that is not a preset."""
+    from ....core.evaluation.describe import describe_ruleset
+    from ...rulesets import load_ruleset, preset_names
+
+    if rules not in preset_names():
+        raise Http404(rules)
+    info = q.rules_info(rules)
+    description = describe_ruleset(load_ruleset(rules))
+    grades = [
+        {"rule": g, "anchor": q.grade_anchor(g.grade, info), "css": q.grade_class(g.grade, info)}
+        for g in description.grades
+    ]
+    return render(
+        request,
+        "web/public/method.html",
+        {
+            "d": description,
+            "grades": grades,
+            "ungraded_anchor": q.grade_anchor(None, info),
+            "others": [q.rules_info(n) for n in preset_names() if n != rules],
+        },
+    )

@@ -1,4 +1,4 @@
-"""The strategy-measures importer (基本目標N-N → 具体的な施策 → KPI tables).
+"""The general reader on 総合戦略 goals and measures (基本目標N-N → 具体的な施策 → KPI tables).
 
 Values asserted for the seed are read off the seed text
 (``shared/seeds/003_06b39d270299f45c.txt``, line numbers given); the
@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from machikpi.adapters.textfiles import read_source
-from machikpi.core.importers import choose_importer, strategy_blocks, strategy_measures
 from machikpi.core.model import Bound, CellStatus, Indicator, Plan, Role, YearType
+from machikpi.core.reader import read_plan
 from machikpi.core.rows import kpi_rows
 from machikpi.core.source import SourceText
 from machikpi.samples import SEEDS_DIR
@@ -33,7 +33,7 @@ def seed_source() -> SourceText:
 
 @pytest.fixture(scope="module")
 def seed_plan(seed_source: SourceText) -> Plan:
-    return strategy_measures.read(seed_source)
+    return read_plan(seed_source)
 
 
 def _ind(plan: Plan, name: str) -> Indicator:
@@ -50,24 +50,6 @@ def _path(plan: Plan, name: str) -> list[tuple[str | None, str]]:
 
 
 # -- recognise ------------------------------------------------------------
-
-
-def test_recognises_its_seed(seed_source: SourceText) -> None:
-    assert strategy_measures.recognise(seed_source) >= 0.6
-    assert choose_importer(seed_source) is strategy_measures
-
-
-@pytest.mark.parametrize("doc", OTHERS)
-def test_other_layouts_score_low(doc: str) -> None:
-    source = read_source(SEEDS_DIR / doc)
-    assert strategy_measures.recognise(source) < 0.3
-
-
-def test_scores_below_strategy_blocks_on_its_seed() -> None:
-    # 002: 基本目標 N blocks with 指標の考え方 rows, no 基本目標N-N headings.
-    source = read_source(SEEDS_DIR / "002_9e8d8679760f1d1c.txt")
-    mine = strategy_measures.recognise(source)
-    assert mine == 0.0 or mine < strategy_blocks.recognise(source)
 
 
 # -- the seed: structure --------------------------------------------------
@@ -107,12 +89,12 @@ def test_seed_tree(seed_plan: Plan) -> None:
 def test_seed_misprinted_goal_heading(seed_plan: Plan) -> None:
     # l.582 prints 基本目標2 above 基本目標3-2 (l.584).
     assert _path(seed_plan, "刑法犯認知件数")[:2] == [("3", "まちの創生"), ("3-2", "安心安全な暮らしの実現")]
-    assert any(w.source.line == 582 and "misprint" in w.message for w in seed_plan.warnings)
+    assert any(w.source.line == 582 and "誤植" in w.message for w in seed_plan.warnings)
     assert "3-2" not in [s.code for s in seed_plan.nodes[1].children]
 
 
 def test_seed_missing_headings_are_warned(seed_plan: Plan) -> None:
-    lines = sorted(w.source.line for w in seed_plan.warnings if "heading missing" in w.message)
+    lines = sorted(w.source.line for w in seed_plan.warnings if "補いました" in w.message)
     assert lines == [143, 264, 350, 424, 493, 609]
 
 
@@ -198,7 +180,7 @@ def test_seed_damaged_cells(seed_plan: Plan) -> None:
     s = _ind(seed_plan, "災害図上訓練年間実施回数").series[0]  # l.619 "O□" / "50"
     assert (s.baseline.value, s.baseline.unit) == (0, "回")
     assert s.targets[0].value == 50  # read as printed, with a warning
-    assert any(w.source.line == 619 and "no unit" in w.message for w in seed_plan.warnings)
+    assert any(w.source.line == 619 and "単位がありません" in w.message for w in seed_plan.warnings)
     s = _ind(seed_plan, "子育て世代包括支援センター相談件数").series[0]  # l.359 "_"
     assert s.baseline.status is CellStatus.NONE and s.baseline.year == 2019
     s = _ind(seed_plan, "保育施設待機児童数").series[0]  # l.381 待機児童なし
@@ -301,12 +283,7 @@ HANDMADE = """\
 
 @pytest.fixture(scope="module")
 def hand_plan() -> Plan:
-    return strategy_measures.read(SourceText.from_text("handmade.txt", HANDMADE))
-
-
-def test_handmade_recognised() -> None:
-    source = SourceText.from_text("handmade.txt", HANDMADE)
-    assert strategy_measures.recognise(source) >= 0.6
+    return read_plan(SourceText.from_text("handmade.txt", HANDMADE))
 
 
 def test_handmade_tree(hand_plan: Plan) -> None:
@@ -322,8 +299,8 @@ def test_handmade_tree(hand_plan: Plan) -> None:
         (2, "2", "避難所の整備"),  # heading, title on the next line
     ]
     messages = [w.message for w in hand_plan.warnings]
-    assert sum("heading missing" in m for m in messages) == 2
-    assert any("misprint" in m for m in messages)
+    assert sum("見出し" in m for m in messages) == 2
+    assert any("誤植" in m for m in messages)
 
 
 def test_handmade_values(hand_plan: Plan) -> None:
@@ -362,11 +339,6 @@ def test_handmade_table_of_contents_and_prose_skipped(hand_plan: Plan) -> None:
     assert len(kpi_rows(hand_plan)) == 10  # 9 indicators, one split in two groups
 
 
-def test_not_this_layout() -> None:
-    text = "基本目標1 しごとをつくる\n\n指標\t現状値\t目標値\n観光客数\t10万人\t12万人\n\n指標の考え方\t観光統計\t\n"
-    assert strategy_measures.recognise(SourceText.from_text("x.txt", text)) < 0.3
-
-
 VARIANT = """\
 基本目標2 観光で人を呼ぶ
 
@@ -394,7 +366,7 @@ VARIANT = """\
 
 
 def test_variant_without_labels() -> None:
-    plan = strategy_measures.read(SourceText.from_text("variant.txt", VARIANT))
+    plan = read_plan(SourceText.from_text("variant.txt", VARIANT))
     tree = [(len(anc), n.code, n.title) for anc, n in plan.walk()]
     assert tree == [
         (0, "2", "観光で人を呼ぶ"),
@@ -408,4 +380,4 @@ def test_variant_without_labels() -> None:
     s = ind.series[0]
     assert (s.baseline.year, s.targets[0].value, s.targets[0].year) == (2019, 15, 2026)
     assert _ind(plan, "観光サイトの閲覧数").series[0].targets[0].status is CellStatus.TALLYING
-    assert sum("label" in w.message for w in plan.warnings) == 2
+    assert sum("表の種類" in w.message for w in plan.warnings) == 2

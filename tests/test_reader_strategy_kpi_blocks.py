@@ -1,7 +1,7 @@
-"""The strategy-blocks importer on its seed (002) and on hand-made documents.
+"""The general reader on KPI blocks with rationale rows on its seed (002) and on hand-made documents.
 
 Expected values are read off the seed text (line numbers given) and off the
-small documents written here, never copied from the importer's output.
+small documents written here, never copied from the reader's output.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from machikpi.adapters.textfiles import read_source
-from machikpi.core.importers import choose_importer, strategy_blocks
 from machikpi.core.model import CellStatus, Plan, Role, YearType
+from machikpi.core.reader import notes as strategy_blocks
+from machikpi.core.reader import read_plan
 from machikpi.core.rows import kpi_rows
 from machikpi.core.source import SourceText
 from machikpi.samples import SEEDS_DIR
@@ -26,7 +27,7 @@ OTHERS = [
 
 @pytest.fixture(scope="module")
 def seed_plan() -> Plan:
-    return strategy_blocks.read(read_source(SEEDS_DIR / SEED))
+    return read_plan(read_source(SEEDS_DIR / SEED))
 
 
 def _by_name(plan: Plan) -> dict[str, dict]:
@@ -34,25 +35,6 @@ def _by_name(plan: Plan) -> dict[str, dict]:
 
 
 # ---------------------------------------------------------------- recognise
-
-
-def test_recognises_its_seed_and_is_chosen() -> None:
-    src = read_source(SEEDS_DIR / SEED)
-    assert strategy_blocks.recognise(src) >= 0.6
-    assert choose_importer(src) is strategy_blocks
-
-
-@pytest.mark.parametrize("doc", OTHERS)
-def test_other_layouts_score_low(doc: str) -> None:
-    own = strategy_blocks.recognise(read_source(SEEDS_DIR / SEED))
-    other = strategy_blocks.recognise(read_source(SEEDS_DIR / doc))
-    assert other < 0.3
-    assert other < own
-
-
-def test_plain_kpi_tables_without_rationale_rows_score_low() -> None:
-    text = "基本目標1 しごと\n\n指標名\t現状値\t目標値\n\t令和6年度\t令和11年度\n新規就農者数\t3人\t10人\n"
-    assert strategy_blocks.recognise(SourceText.from_text("x.txt", text)) < 0.3
 
 
 # ---------------------------------------------------------------- the seed
@@ -68,7 +50,6 @@ def test_seed_nodes_use_body_titles(seed_plan: Plan) -> None:
     ]
     assert [len(n.indicators) for n in seed_plan.nodes] == [2, 2, 2, 2]
     assert seed_plan.warnings == []
-    assert seed_plan.layout == "strategy-blocks"
 
 
 def test_seed_values_and_years(seed_plan: Plan) -> None:
@@ -208,11 +189,7 @@ HANDMADE = """\
 
 @pytest.fixture(scope="module")
 def hand_plan() -> Plan:
-    return strategy_blocks.read(SourceText.from_text("hand.txt", HANDMADE))
-
-
-def test_handmade_is_recognised() -> None:
-    assert strategy_blocks.recognise(SourceText.from_text("hand.txt", HANDMADE)) >= 0.6
+    return read_plan(SourceText.from_text("hand.txt", HANDMADE))
 
 
 def test_handmade_nodes(hand_plan: Plan) -> None:
@@ -251,7 +228,7 @@ def test_handmade_missing_year_line_and_wrapped_name(hand_plan: Plan) -> None:
     assert ind.unit == "億円"
     assert len(ind.notes) == 2
     messages = [(w.source.line, w.message) for w in hand_plan.warnings]
-    assert any(line == 29 and "no year line" in msg for line, msg in messages)
+    assert any(line == 29 and "年度の行がない" in msg for line, msg in messages)
 
 
 def test_handmade_term_footnote_is_a_note_not_a_definition(hand_plan: Plan) -> None:
@@ -266,7 +243,7 @@ def test_handmade_term_footnote_is_a_note_not_a_definition(hand_plan: Plan) -> N
 def test_handmade_missing_heading_is_warned(hand_plan: Plan) -> None:
     node = hand_plan.nodes[2]
     assert node.indicators[0].series[0].targets[0].value == 60
-    missing = [w for w in hand_plan.warnings if "heading missing" in w.message]
+    missing = [w for w in hand_plan.warnings if "補いました" in w.message]
     assert len(missing) == 1 and missing[0].source.line == 57
     assert len(hand_plan.warnings) == 2
 
@@ -280,7 +257,7 @@ def test_years_in_header_cells_and_two_target_columns() -> None:
         "目標値設定の考え方\t\n"
         "毎年 16 人の増加を見込む。\t\n"
     )
-    plan = strategy_blocks.read(SourceText.from_text("y.txt", text))
+    plan = read_plan(SourceText.from_text("y.txt", text))
     assert plan.warnings == []
     assert [(n.code, n.title) for n in plan.nodes] == [("5", "みんなで支えるまちをつくる")]
     (row,) = kpi_rows(plan)

@@ -1,27 +1,26 @@
-"""The opinion-table importer (意見の反映状況表) on seed 001 and on hand-made tables.
+"""The general reader on opinion-reflection tables (意見の反映状況表) on seed 001 and on hand-made tables.
 
 Expected values are read off the documents themselves (line numbers are
-lines of ``seeds/001_f3abde356c42c768.txt``), not copied from the importer.
+lines of ``seeds/001_f3abde356c42c768.txt``), not copied from the reader.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from machikpi.adapters.textfiles import read_source
-from machikpi.core.importers import opinion_table
+from machikpi.core.errors import UnknownLayoutError
 from machikpi.core.model import Opinion, Plan
+from machikpi.core.reader import read_plan
 from machikpi.core.source import SourceText
-from machikpi.samples import SEEDS, SEEDS_DIR
+from machikpi.samples import SEEDS_DIR
 
 SEED = "001_f3abde356c42c768.txt"
 
 
 @pytest.fixture(scope="module")
 def seed_plan() -> Plan:
-    return opinion_table.read(read_source(SEEDS_DIR / SEED))
+    return read_plan(read_source(SEEDS_DIR / SEED))
 
 
 def _op(plan: Plan, number: int) -> Opinion:
@@ -31,27 +30,12 @@ def _op(plan: Plan, number: int) -> Opinion:
 # --- recognise ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
-def test_recognise_only_the_opinion_table(path: Path) -> None:
-    score = opinion_table.recognise(read_source(path))
-    if path.name == SEED:
-        assert score >= 0.6
-    else:
-        assert score < 0.3
-
-
-def test_recognise_plain_prose_is_zero() -> None:
-    src = SourceText.from_text("x.txt", "第1章 総論\n基本目標1 しごとをつくる\n指標名 現状値 目標値\n")
-    assert opinion_table.recognise(src) == 0.0
-
-
 # --- the seed ----------------------------------------------------------------
 
 
 def test_seed_rows_and_title(seed_plan: Plan) -> None:
     assert [o.number for o in seed_plan.opinions] == list(range(1, 11))
     assert seed_plan.title.startswith("平成30年度ひらつか行革ミーティング")  # l.2
-    assert seed_plan.layout == "opinion-table"
     five = _op(seed_plan, 5).source
     assert five is not None and five.line == 159
 
@@ -240,11 +224,7 @@ P.31
 
 @pytest.fixture(scope="module")
 def hand_plan() -> Plan:
-    return opinion_table.read(SourceText.from_text("hand.txt", HAND))
-
-
-def test_hand_recognised() -> None:
-    assert opinion_table.recognise(SourceText.from_text("hand.txt", HAND)) >= 0.6
+    return read_plan(SourceText.from_text("hand.txt", HAND))
 
 
 def test_hand_rows_measures_and_merged_cell(hand_plan: Plan) -> None:
@@ -303,7 +283,7 @@ p.9
 ⇒ p.10
 「直売を支援します。」
 """
-    plan = opinion_table.read(SourceText.from_text("t.txt", text))
+    plan = read_plan(SourceText.from_text("t.txt", text))
     assert [[r.page for r in o.reflections] for o in plan.opinions] == [[8, 9], [10]]
     assert plan.opinions[0].measure_codes == ["2"]
     assert plan.opinions[0].reflections[1].section == ""
@@ -321,17 +301,18 @@ def test_lone_arrow_without_any_block_warns() -> None:
 　教室を開きます。
 ⇒
 """
-    plan = opinion_table.read(SourceText.from_text("t.txt", text))
+    plan = read_plan(SourceText.from_text("t.txt", text))
     assert plan.opinions[0].number == 7
     assert plan.opinions[0].reflections == []
     assert plan.opinions[0].response == "教室を開きます。"
     assert any("nothing after it" in w.message for w in plan.warnings)
 
 
-def test_no_rows_gives_a_warning_not_an_error() -> None:
-    plan = opinion_table.read(SourceText.from_text("t.txt", "意見内容 対応方針\n何もない\n"))
-    assert plan.opinions == []
-    assert plan.warnings
+def test_no_rows_is_a_clear_error_naming_the_file() -> None:
+    # Issue 9: a document with no indicator and no opinion gets that message (Japanese, file named).
+    with pytest.raises(UnknownLayoutError) as e:
+        read_plan(SourceText.from_text("t.txt", "意見内容 対応方針\n何もない\n"))
+    assert str(e.value).startswith("t.txt:") and "意見の表も見つかりませんでした" in str(e.value)
 
 
 def test_bare_page_number_inside_and_between_rows_is_skipped() -> None:
@@ -358,7 +339,7 @@ def test_bare_page_number_inside_and_between_rows_is_skipped() -> None:
 ⇒ p.22
 「トイレを整備します。」
 """
-    plan = opinion_table.read(SourceText.from_text("t.txt", text))
+    plan = read_plan(SourceText.from_text("t.txt", text))
     assert [o.number for o in plan.opinions] == [3, 4]
     assert plan.opinions[0].opinion == "公園の遊具が古い。"
     assert plan.opinions[0].reflections[0].section == ""  # the footer "5" is not a heading
@@ -376,7 +357,7 @@ def test_arrow_with_text_but_no_page_is_kept_with_a_warning() -> None:
 　冊子を配ります。
 ⇒ 「分別の周知を図ります。」
 """
-    plan = opinion_table.read(SourceText.from_text("t.txt", text))
+    plan = read_plan(SourceText.from_text("t.txt", text))
     (ref,) = plan.opinions[0].reflections
     assert ref.page is None and ref.quote == "分別の周知を図ります。"
     assert any("no page" in w.message for w in plan.warnings)
