@@ -298,3 +298,55 @@ def test_export_gives_kpi_rows_with_approved_actuals(db: str, tmp_path: Path) ->
     assert len(stored.series_ids) == len(stored.rows) == 5
     assert stored.series_ids[stored.rows.index(farm)] == ids["farm"]
     assert stored.titles == {DOC: "テスト町まち・ひと・しごと創生総合戦略"}
+
+
+def test_a_formula_or_error_cell_is_an_error_of_its_row_and_nothing_is_stored(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from machikpi.adapters.storage import models as m
+
+    ids = stored_plan_with_history()
+    path = template(db, tmp_path)
+    wb, rows = rows_by_id(path)
+    ws = wb["実績入力"]
+    ws.cell(row=rows[ids["farm"]], column=11, value="=1+1")  # a formula, no cached value
+    ws.cell(row=rows[ids["tourism"]], column=11, value=170)  # valid: must not be stored either
+    ws.cell(row=rows[ids["workers"]], column=11, value=41000)
+    ws.cell(row=rows[ids["workers"]], column=12, value="=A1")  # a formula in the note
+    wb.save(path)
+    before = m.ActualValue.objects.count(), m.ActualChange.objects.count()
+    assert main(["actuals", "import", str(path), "--database", db]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: sheet 実績入力, row {rows[ids['farm']]}, column 実績値: 「=1+1」は数式です" in err
+    assert f"{path}: sheet 実績入力, row {rows[ids['workers']]}, column 備考: 「=A1」は数式です" in err
+    assert "2 error(s); nothing was changed" in err
+    assert (m.ActualValue.objects.count(), m.ActualChange.objects.count()) == before
+
+
+def test_entry_checking_reads_the_database_in_a_fixed_number_of_queries(db: str, tmp_path: Path) -> None:
+    """One plan or three, one year or two: the same queries (no query per row, series or node)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from machikpi.adapters.actual_entry import ID, VALUE, YEAR, Table
+    from machikpi.adapters.storage.actuals import series_info
+    from machikpi.adapters.storage.plans import store_plan
+    from machikpi.adapters.storage_cli import validate_stored
+
+    def check(years: list[int]) -> int:
+        rows = [
+            (n, {ID: info.series_id, YEAR: y, VALUE: "15"})
+            for y in years
+            for n, info in enumerate(series_info(y), start=2 + 100 * (y - 2020))
+        ]
+        table = Table(file="t.csv", sheet=None, columns=[ID, YEAR, VALUE], rows=rows)  # type: ignore[arg-type]
+        with CaptureQueriesContext(connection) as q:
+            checked = validate_stored(table)
+        assert not checked.errors and len(checked.entries) == len(rows)
+        return len(q.captured_queries)
+
+    stored_plan_with_history()
+    small = check([2023])
+    store_plan(hand_plan("second.txt"))
+    store_plan(hand_plan("third.txt"))
+    assert check([2023, 2024]) == small <= 6

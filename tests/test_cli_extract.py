@@ -78,3 +78,23 @@ def test_reads_shift_jis_and_bom(tmp_path: Path, encoding: str) -> None:
     out = tmp_path / "kpi.jsonl"
     assert main(["extract", str(f), "-o", str(out)]) == 0
     assert len(out.read_text(encoding="utf-8").splitlines()) >= 45
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-16-be"])
+def test_reads_utf16_and_utf32_with_a_bom(tmp_path: Path, encoding: str) -> None:
+    seed = next(p for p in SEEDS if p.name.startswith("003"))
+    f = tmp_path / seed.name
+    text = seed.read_text(encoding="utf-8")
+    f.write_bytes(("\ufeff" + text).encode(encoding) if encoding.endswith("-be") else text.encode(encoding))
+    out = tmp_path / "kpi.jsonl"
+    assert main(["extract", str(f), "-o", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) >= 45
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-32-le"])
+def test_utf16_or_utf32_without_a_bom_is_named(tmp_path: Path, encoding: str) -> None:
+    f = tmp_path / "plan.txt"
+    f.write_bytes("基本目標1 しごとをつくる\nKPI 12人\n".encode(encoding))
+    r = run("extract", str(f))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "BOM のない UTF-16 または UTF-32" in r.stderr and "PDF" not in r.stderr

@@ -589,9 +589,33 @@ def test_login_locks_after_five_failures_and_says_so(staff):
     # locked: even the right password does not log in
     r = c.post("/staff/login/", {"username": "sangyo", "password": "machikpi-demo"})
     assert r.status_code == 429 and "_auth_user_id" not in c.session
-    # another user from the same address is not locked
-    r = Client().post("/staff/login/", {"username": "kikaku", "password": "machikpi-demo"})
+    # another user from another address is not locked (from the same address it is:
+    # failures are also counted per address across user names)
+    r = Client(REMOTE_ADDR="10.0.0.2").post(
+        "/staff/login/", {"username": "kikaku", "password": "machikpi-demo"}
+    )
     assert r.status_code == 302 and r["Location"] == "/staff/"
+    assert (
+        Client().post("/staff/login/", {"username": "kikaku", "password": "machikpi-demo"}).status_code == 429
+    )
+
+
+def test_failures_across_user_names_lock_the_address_not_the_users(staff):
+    from django.test import Client
+
+    attacker = Client(REMOTE_ADDR="192.0.2.7")
+    for name in ("sangyo", "kikaku", "kosodate", "iinkai"):  # one guess per known name
+        assert attacker.post("/staff/login/", {"username": name, "password": "guess"}).status_code == 200
+    r = attacker.post("/staff/login/", {"username": "nobody", "password": "guess"})
+    assert r.status_code == 429  # the fifth failure from that address, whatever the names
+    assert (
+        attacker.post("/staff/login/", {"username": "kikaku", "password": "machikpi-demo"}).status_code == 429
+    )
+    # the users themselves, from their own addresses, are not locked out by it
+    r = Client(REMOTE_ADDR="10.0.0.3").post(
+        "/staff/login/", {"username": "kikaku", "password": "machikpi-demo"}
+    )
+    assert r.status_code == 302
 
 
 def test_login_and_logout(staff):
@@ -738,3 +762,32 @@ def test_the_entry_workbook_uploads_with_errors_named_by_sheet_row_and_column(st
     with path.open("rb") as fh:
         html = client_for("sangyo").post("/staff/upload/", {"file": fh}).content.decode()
     assert "4321" in html and 'name="confirm"' in html
+
+
+def test_user_add_refuses_weak_passwords_and_needs_a_terminal_or_stdin(
+    db, monkeypatch, capsys, fast_passwords
+):
+    from django.contrib.auth import get_user_model
+
+    from machikpi.adapters.cli import main
+
+    def add(name: str, stdin: str | None) -> int:
+        args = ["user", "add", name, "--role", "planning", "--database", db]
+        if stdin is not None:
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+            args.append("--password-stdin")
+        return main(args)
+
+    assert add("yamada", "elevenchars\n") == 2  # 11 characters: under the minimum of 12
+    assert "12" in capsys.readouterr().err
+    assert add("yamada", "password1234\n") == 2  # a common password
+    assert add("suzuki-hanako", "suzukihanako\n") == 2  # like the user name
+    assert add("yamada", "846203957162\n") == 2  # digits only
+    # no terminal and no --password-stdin: a message, no traceback
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert add("yamada", None) == 2
+    err = capsys.readouterr().err
+    assert "--password-stdin" in err and "Traceback" not in err
+    assert not get_user_model().objects.filter(username__in=["yamada", "suzuki-hanako"]).exists()
+    assert add("yamada", "kumo-no-ue-no-shiro\n") == 0
+    assert get_user_model().objects.get(username="yamada").check_password("kumo-no-ue-no-shiro")

@@ -28,6 +28,10 @@ when :attr:`Checked.errors` is empty). Rules:
 * ID / 計画・指標名・区分: must name a stored series; when both ID and 指標名
   are given they must agree (rows pasted out of order are caught).
 * the same series and year twice in one file is an error.
+* a workbook cell holding a formula (``=1+1``; its cached result is not
+  read, as a formula is no typed value and Excel may have saved none) or an
+  error value (``#DIV/0!``) is an error of its row, naming sheet, row and
+  column; nothing of that row is read.
 * Outliers (a warning, not an error; :func:`outlier`): the known values of
   the series are its baseline, targets and earlier actuals; when all are
   positive, a value outside [min/3, max×3] is flagged; when some are zero or
@@ -42,7 +46,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -52,6 +56,7 @@ from ..core.errors import MachikpiError, PeriodError
 from ..core.periods import fiscal_year_of, read_period, to_wareki
 from ..core.quantities import format_number, normalise_unit
 from ..core.text import match_key, nfkc
+from .spreadsheet_safety import text_only
 from .textfiles import decode
 
 if TYPE_CHECKING:  # the storage module needs Django set up; this module does not
@@ -124,7 +129,7 @@ class Table:
     file: str
     sheet: str | None
     columns: list[str]
-    rows: list[tuple[int, dict[str, CellValue]]]
+    rows: list[tuple[int, dict[str, CellValue | Unreadable]]]
 
 
 @dataclass(frozen=True)
@@ -219,7 +224,7 @@ def write_template(infos: list[SeriesInfo], year: int, path: Path) -> int:
         help_ws.append([line])
     help_ws.column_dimensions["A"].width = 100
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    text_only(wb).save(path)
     return len(infos)
 
 
@@ -240,7 +245,7 @@ def _help_lines(year: int) -> list[str]:
 # Reading
 
 
-def _clean_header(value: CellValue) -> str:
+def _clean_header(value: CellValue | Unreadable) -> str:
     return nfkc(str(value)).strip() if value is not None else ""
 
 
@@ -261,7 +266,7 @@ def read_table(path: Path) -> Table:
             raise EntryFileError(f"{name}: cannot read file: {e.strerror or e}") from e
         text = decode(data, name=name)
         records = list(csv.reader(io.StringIO(text, newline="")))
-        return _table(name, None, [list(r) for r in records])
+        return _table(name, None, records)
     raise EntryFileError(f"{name}: an entry file must be .xlsx or .csv")
 
 
@@ -270,12 +275,13 @@ def _read_xlsx(path: Path) -> Table:
 
     name = str(path)
     try:
-        wb = load_workbook(path, data_only=True)
+        # formulas as formulas (not their cached results): a formula cell is an error of its row
+        wb = load_workbook(path, data_only=False)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as e:
         raise EntryFileError(f"{name}: not a readable .xlsx workbook ({e})") from e
     sheets = sorted(wb.worksheets, key=lambda ws: ws.title != SHEET)
     for ws in sheets:
-        rows = [[_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
+        rows = [[_cell(c) for c in r] for r in ws.iter_rows()]
         try:
             return _table(name, ws.title, rows)
         except EntryFileError:
@@ -283,14 +289,35 @@ def _read_xlsx(path: Path) -> Table:
     raise EntryFileError(f"{name}: no sheet has a header row with a 「{VALUE}」 column")
 
 
-def _cell(value: object) -> CellValue:
-    """A workbook cell's value as one of the types validation reads (rich text, times … as text)."""
+@dataclass(frozen=True)
+class Unreadable:
+    """A workbook cell whose value is not a typed value: a formula (its result
+    may be missing or stale, and a formula is no entry) or an error value
+    (``#DIV/0!`` …). Validation makes it an error of its row."""
+
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _cell(cell: object) -> CellValue | Unreadable:
+    """A workbook cell's value as one of the types validation reads (rich text,
+    times … as text), or :class:`Unreadable` for a formula or an error value."""
+    value = getattr(cell, "value", None)
+    kind = getattr(cell, "data_type", None)
+    if kind == "f" or (value is not None and type(value).__name__ in ("ArrayFormula", "DataTableFormula")):
+        text = str(getattr(value, "text", value))
+        return Unreadable(text, "数式です。数式ではなく値を入力してください(数式の結果は読み取りません)")
+    if kind == "e":
+        return Unreadable(str(value), "エラー値です。値を入力し直してください")
     if value is None or isinstance(value, str | int | float | datetime | date):
         return value
     return str(value)
 
 
-def _table(name: str, sheet: str | None, records: list[list[CellValue]]) -> Table:
+def _table(name: str, sheet: str | None, records: Sequence[Sequence[CellValue | Unreadable]]) -> Table:
     for i, record in enumerate(records[:10]):  # noqa: B007 (i is used after the loop)
         headers = [_clean_header(v) for v in record]
         if VALUE in headers:
@@ -299,7 +326,7 @@ def _table(name: str, sheet: str | None, records: list[list[CellValue]]) -> Tabl
         where = f"sheet {sheet}: " if sheet else ""
         raise EntryFileError(f"{name}: {where}no header row with a 「{VALUE}」 column in the first 10 rows")
     index = {h: j for j, h in enumerate(headers) if h}
-    rows: list[tuple[int, dict[str, CellValue]]] = []
+    rows: list[tuple[int, dict[str, CellValue | Unreadable]]] = []
     for n, record in enumerate(records[i + 1 :], start=i + 2):
         cells = {h: (record[j] if j < len(record) else None) for h, j in index.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
@@ -431,7 +458,13 @@ def validate(
         return by_name_cache[year]
 
     first_row: dict[tuple[int, int], int] = {}
-    for row, cells in table.rows:
+    for row, any_cells in table.rows:
+        bad = [(col, v) for col, v in any_cells.items() if isinstance(v, Unreadable)]
+        for col, v in bad:
+            out.errors.append(problem(row, col, f"「{v.text}」は{v.reason}"))
+        if bad:
+            continue
+        cells = {col: v for col, v in any_cells.items() if not isinstance(v, Unreadable)}
         value_cell = cells.get(VALUE)
         note = _text(cells.get(NOTE)).strip()
         has_value = value_cell is not None and _text(value_cell).strip() != ""

@@ -25,6 +25,8 @@ from .web.api import cli as api_cli
 from .web.staff import cli as staff_cli
 
 EXIT_USAGE = 2
+#: Exit code when the database stayed locked by another writer (sysexits EX_TEMPFAIL: try again).
+EXIT_BUSY = 75
 
 
 def _write_jsonl(rows: list[dict[str, Any]], out: TextIO) -> None:
@@ -119,6 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:
         print(f"machikpi: error: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as e:
+        from .django_settings import BUSY_MESSAGE, database_busy
+
+        if not database_busy(e):
+            raise
+        print(f"machikpi: error: {BUSY_MESSAGE} ({e}; nothing was changed)", file=sys.stderr)
+        return EXIT_BUSY
 
 
 if __name__ == "__main__":

@@ -17,6 +17,16 @@ URL forms (:func:`database_settings`):
   ``?options=-csearch_path%3Dmyschema``) are passed to the driver as they are;
 * ``sqlite:///relative/file.db``, ``sqlite:////absolute/file.db``;
 * a plain file path (``data/kpi.db``) is a SQLite file.
+
+SQLite under concurrent writers (the web server's threads, a CLI import
+while the server runs): every transaction starts ``IMMEDIATE`` (it takes the
+write lock when it begins, so two transactions never both read and then
+fail to upgrade to writing) and waits up to :data:`SQLITE_TIMEOUT` seconds
+for the lock (Django's ``transaction_mode`` and ``timeout`` options), so
+writers queue instead of failing. A wait that times out raises
+``OperationalError: database is locked``; :func:`database_busy` recognises
+it, and the web application answers it with a 503 "try again" page
+(:mod:`machikpi.adapters.web.busy`), the command line with a message.
 """
 
 from __future__ import annotations
@@ -32,6 +42,10 @@ from ..core.errors import MachikpiError
 ENV_VAR = "MACHIKPI_DATABASE_URL"
 #: The SQLite file used when neither ``--database`` nor the variable is given.
 DEFAULT_SQLITE_FILE = "machikpi.db"
+#: Seconds a SQLite transaction waits for another writer's lock before giving up.
+SQLITE_TIMEOUT = 30.0
+#: The message for a database that stayed busy (locked by another writer) too long.
+BUSY_MESSAGE = "データベースがほかの処理で使用中です。しばらく待ってから、もう一度お試しください。"
 
 _configured_url: str | None = None
 _migrated = False
@@ -52,7 +66,7 @@ def database_settings(url: str) -> dict[str, Any]:
 
     Raises :class:`DatabaseConfigError` for a scheme other than SQLite or PostgreSQL."""
     if "://" not in url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(Path(url).resolve())}
+        return _sqlite(Path(url))
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "sqlite":
@@ -60,7 +74,7 @@ def database_settings(url: str) -> dict[str, Any]:
         path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         if not path:
             raise DatabaseConfigError(f"database URL {url!r} names no SQLite file")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(Path(path).resolve())}
+        return _sqlite(Path(path))
     if scheme in ("postgresql", "postgres", "pgsql"):
         name = unquote(parts.path.lstrip("/"))
         if not name:
@@ -77,6 +91,24 @@ def database_settings(url: str) -> dict[str, Any]:
     raise DatabaseConfigError(
         f"database URL {url!r}: only sqlite:///FILE and postgresql://USER@HOST:PORT/DB are supported"
     )
+
+
+def _sqlite(path: Path) -> dict[str, Any]:
+    """The settings of the SQLite file ``path`` (concurrent writers: module docstring)."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path.resolve()),
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": SQLITE_TIMEOUT},
+    }
+
+
+def database_busy(error: BaseException) -> bool:
+    """Whether ``error`` is a database that stayed locked by another writer
+    (SQLite's ``database is locked`` after :data:`SQLITE_TIMEOUT`)."""
+    from django.db import OperationalError
+
+    text = str(error).lower()
+    return isinstance(error, OperationalError) and ("database is locked" in text or "table is locked" in text)
 
 
 #: Django apps, the same for the command line and the web application (one schema).
@@ -171,15 +203,58 @@ def setup(url: str | None = None, *, migrate: bool = True) -> str:
             f"this process already uses the database {_safe(_configured_url)}; cannot switch to {_safe(url)}"
         )
     if migrate and not _migrated:
-        from django.core.management import call_command
         from django.db import DatabaseError
 
         try:
-            call_command("migrate", verbosity=0, interactive=False)
+            _migrate()
         except DatabaseError as e:
+            if database_busy(e):
+                raise
             raise DatabaseConfigError(f"cannot use the database {_safe(url)}: {e}".strip()) from e
         _migrated = True
     return url
+
+
+#: The PostgreSQL advisory lock key machikpi holds while it migrates (any fixed number).
+_MIGRATE_LOCK = 0x6D6B7069  # "mkpi"
+
+
+def _migrate() -> None:
+    """Bring the tables up to date, one process at a time.
+
+    Two commands started at once on a new database (two imports) would both
+    plan the same migrations and the second would fail on a table the first
+    just made. So the migrations run under a lock: on SQLite one
+    ``IMMEDIATE`` transaction around them all (SQLite changes its schema in
+    transactions; foreign key checks are switched off first, as Django's
+    SQLite schema editor requires, and the plan is made inside, after the
+    lock), on PostgreSQL an advisory lock. When nothing is to be migrated,
+    no lock is taken (a command never waits behind another's long import)."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
+    if connection.vendor == "sqlite":
+        connection.disable_constraint_checking()
+        try:
+            with transaction.atomic():
+                call_command("migrate", verbosity=0, interactive=False)
+        finally:
+            connection.enable_constraint_checking()
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", [_MIGRATE_LOCK])
+        try:
+            call_command("migrate", verbosity=0, interactive=False)
+        finally:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_unlock(%s)", [_MIGRATE_LOCK])
+        return
+    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _safe(url: str) -> str:

@@ -146,16 +146,18 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def validate_stored(table: Table, *, default_year: int | None = None) -> Checked:
     """:func:`~machikpi.adapters.actual_entry.validate` an entry table against
-    the stored series (Django must be set up; the series of each year the
-    table names are read once). Used by ``actuals import`` and the web upload."""
+    the stored series (Django must be set up; the stored series, cells and
+    values are read once, in a fixed number of queries, for every year the
+    table names). Used by ``actuals import`` and the web upload."""
     from .actual_entry import validate
-    from .storage.actuals import SeriesInfo, series_info
+    from .storage.actuals import SeriesInfo, StoredSeries
 
+    stored = StoredSeries()  # every series, cell and entered value: read once, a few queries
     cache: dict[int, dict[int, SeriesInfo]] = {}
 
     def lookup(year: int) -> dict[int, SeriesInfo]:
         if year not in cache:
-            cache[year] = {i.series_id: i for i in series_info(year)}
+            cache[year] = {i.series_id: i for i in stored.for_year(year)}
         return cache[year]
 
     return validate(table, lookup, default_year=default_year)

@@ -1,8 +1,11 @@
 """Reading plan documents as municipal users give them: text in UTF-8 (with or
-without BOM) or cp932, or a PDF with a text layer (:mod:`.pdf_text`)."""
+without BOM) or cp932, UTF-16 / UTF-32 when they start with a byte order mark
+(BOM; Windows' Notepad "Unicode" saves UTF-16 with one), or a PDF with a text
+layer (:mod:`.pdf_text`)."""
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from ..core.errors import DocumentError
@@ -11,10 +14,55 @@ from ..core.source import SourceText
 ENCODINGS = ("utf-8-sig", "cp932")
 
 
-def decode(data: bytes, *, name: str) -> str:
-    """Decode ``data`` as UTF-8 (BOM optional), else Shift_JIS (cp932).
+#: Byte order marks of the wider encodings, longest first (UTF-32 LE starts like UTF-16 LE).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
-    Raises :class:`DocumentError` naming ``name`` when neither works."""
+
+def wide_encoding(data: bytes) -> str | None:
+    """``"utf-16"`` or ``"utf-32"`` when ``data`` starts with that encoding's BOM, else ``None``."""
+    return next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+
+
+def _wide_without_bom(data: bytes) -> bool:
+    """Whether ``data`` looks like UTF-16/UTF-32 text without a BOM: NUL bytes
+    (the high bytes of ASCII characters) all at even or all at odd positions
+    (UTF-16), or the top byte of every four NUL (UTF-32); a binary
+    file (a PDF) has its NULs anywhere."""
+    head = data[: 4096 - 4096 % 4]
+    nuls = [i for i, b in enumerate(head) if b == 0]
+    if len(nuls) < 2:
+        return False
+    if len({i % 2 for i in nuls}) == 1:
+        return True
+    # UTF-32: the top byte of every character is NUL (the last of four in LE, the first in BE)
+    return any(all(b == 0 for b in head[k::4]) for k in (0, 3))
+
+
+def decode(data: bytes, *, name: str) -> str:
+    """Decode ``data``: UTF-16 or UTF-32 when it starts with their BOM, else UTF-8
+    (BOM optional), else Shift_JIS (cp932).
+
+    Raises :class:`DocumentError` naming ``name`` when none works (saying so
+    when the text looks like UTF-16/UTF-32 without a BOM)."""
+    wide = wide_encoding(data)
+    if wide is not None:
+        try:
+            return data.decode(wide)
+        except UnicodeDecodeError:
+            raise DocumentError(
+                f"{wide.upper()} の BOM で始まりますが、{wide.upper()} として読めません。UTF-8 で保存し直してください",
+                doc=name,
+            ) from None
+    if b"\x00" in data[:4096] and _wide_without_bom(data):
+        raise DocumentError(
+            "BOM のない UTF-16 または UTF-32 のテキストです。UTF-8(または BOM 付きの UTF-16)で保存し直してください",
+            doc=name,
+        )
     for enc in ENCODINGS:
         try:
             return data.decode(enc)
@@ -42,6 +90,6 @@ def read_source(path: Path) -> SourceText:
         from .pdf_text import read_pdf
 
         return read_pdf(data, name=path.name, doc=str(path))
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096] and wide_encoding(data) is None and not _wide_without_bom(data):
         raise DocumentError("a binary file, not text (a PDF must be turned into text first)", doc=str(path))
     return SourceText.from_text(path.name, decode(data, name=str(path)))

@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..spreadsheet_safety import text_only
 from .context import Comment, Goal, IndicatorLine, NodeSection, PlanReport, Report, Row
 
 DEMO_NOTE = "※ 架空のデモ用データです（実在の実績値ではありません）"
@@ -274,7 +275,8 @@ def _audit_sheet(ws: Worksheet, report: Report) -> None:
 
 
 def build_workbook(report: Report) -> Workbook:
-    """The workbook of ``report`` (see the module docstring for its layout)."""
+    """The workbook of ``report`` (see the module docstring for its layout); every
+    text is a text cell, never a formula (:func:`~machikpi.adapters.spreadsheet_safety.text_only`)."""
     wb = Workbook()
     taken: set[str] = set()
     summary = wb.active
@@ -288,7 +290,7 @@ def build_workbook(report: Report) -> Workbook:
             wanted = (f"{p}-" if several else "") + goal.section.heading
             _goal_sheet(wb.create_sheet(sheet_name(wanted, taken)), report, plan, goal)
     _audit_sheet(wb.create_sheet(audit_name), report)
-    return wb
+    return text_only(wb)
 
 
 def write_xlsx(report: Report, path: Path) -> None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ...core.errors import MachikpiError
 from . import models as db
-from .tree import node_chain
+from .tree import ancestry
 
 
 class ActualConflict(MachikpiError):
@@ -74,57 +75,109 @@ def series_info(
     """Every stored series (of the plans whose document names are in
     ``plans``, default all) in plan and document order, as seen for entering
     the actuals of fiscal year ``year``; series gone from their document are
-    left out unless ``include_missing``."""
-    qs = db.Series.objects.select_related("indicator__plan", "indicator__node").prefetch_related(
-        "cells", "actual_values"
-    )
-    if plans:
-        qs = qs.filter(indicator__plan__doc__in=plans)
-    if not include_missing:
-        qs = qs.filter(present=True, indicator__present=True)
-    qs = qs.order_by("indicator__plan__doc", "indicator__position", "position")
-    node_paths: dict[int, tuple[str, ...]] = {}
-    out: list[SeriesInfo] = []
-    for s in qs:
-        ind = s.indicator
-        if ind.node_id not in node_paths:
-            node_paths[ind.node_id] = tuple(n.title for n in node_chain(ind.node))
-        cells = list(s.cells.all())
-        baseline = next((c for c in cells if c.kind == db.Cell.BASELINE), None)
-        targets = [c for c in cells if c.kind == db.Cell.TARGET]
-        history: dict[int, float] = {
-            c.year: c.value
-            for c in cells
-            if c.kind == db.Cell.ACTUAL and c.year is not None and c.value is not None
-        }
-        current = None
-        for a in s.actual_values.all():
-            if a.year == year:
-                current = (a.value, a.raw, a.note)
-            elif a.value is not None:
-                history[a.year] = a.value
-        before = [y for y in history if y < year]
-        last = (max(before), history[max(before)]) if before else None
-        known = [c.value for c in cells if c.kind != db.Cell.ACTUAL and c.value is not None]
-        known.extend(history.values())
-        out.append(
-            SeriesInfo(
-                series_id=s.pk,
-                plan_doc=ind.plan.doc,
-                plan_title=ind.plan.title or ind.plan.doc,
-                path=node_paths[ind.node_id],
-                name=ind.name,
-                group=s.group,
-                unit=ind.unit,
-                baseline=baseline.raw if baseline else "",
-                target=" / ".join(t.raw for t in targets if t.raw),
-                last=last,
-                current=current,
-                known=tuple(known),
-                present=s.present and ind.present,
+    left out unless ``include_missing``. Four queries whatever the size
+    (:class:`StoredSeries`)."""
+    return StoredSeries(plans=plans, include_missing=include_missing).for_year(year)
+
+
+class StoredSeries:
+    """The stored series with their cells and entered values, read once
+    (four queries: series, nodes, cells, values; ``values()`` rows, no query per series or node), from
+    which :meth:`for_year` builds the :class:`SeriesInfo` of any year in
+    Python. Entry checking reads a file's every year from one of these."""
+
+    def __init__(self, *, plans: list[str] | None = None, include_missing: bool = True) -> None:
+        qs = db.Series.objects.all()
+        if plans:
+            qs = qs.filter(indicator__plan__doc__in=plans)
+        if not include_missing:
+            qs = qs.filter(present=True, indicator__present=True)
+        qs = qs.order_by("indicator__plan__doc", "indicator__position", "position")
+        self.rows = list(
+            qs.values(
+                "id",
+                "group",
+                "present",
+                "indicator__name",
+                "indicator__unit",
+                "indicator__present",
+                "indicator__node_id",
+                "indicator__plan_id",
+                "indicator__plan__doc",
+                "indicator__plan__title",
             )
         )
-    return out
+        nodes = list(
+            db.Node.objects.filter(plan_id__in=qs.order_by().values("indicator__plan_id")).values_list(
+                "id", "parent_id", "title"
+            )
+        )
+        self._parent = {n: p for n, p, _ in nodes}
+        self._title = {n: t for n, _, t in nodes}
+        chosen = qs.order_by().values("id")  # a subquery: no list of ids as parameters
+        self._cells: dict[int, list[tuple[str, int | None, float | None, str]]] = {}
+        self._actuals: dict[int, list[tuple[int, float | None, str, str]]] = {}
+        for sid, kind, cyear, value, raw in (
+            db.Cell.objects.filter(series_id__in=chosen)
+            .order_by("series_id", "kind", "position")
+            .values_list("series_id", "kind", "year", "value", "raw")
+        ):
+            self._cells.setdefault(sid, []).append((kind, cyear, value, raw))
+        for sid, ayear, value, raw, note in (
+            db.ActualValue.objects.filter(series_id__in=chosen)
+            .order_by("series_id", "year")
+            .values_list("series_id", "year", "value", "raw", "note")
+        ):
+            self._actuals.setdefault(sid, []).append((ayear, value, raw, note))
+        self._paths: dict[int, tuple[str, ...]] = {}
+
+    def _path(self, node_id: int) -> tuple[str, ...]:
+        if node_id not in self._paths:
+            chain = ancestry(node_id, lambda n: self._parent[n])
+            self._paths[node_id] = tuple(self._title[n] for n in chain if n in self._title)
+        return self._paths[node_id]
+
+    def for_year(self, year: int) -> list[SeriesInfo]:
+        """The :class:`SeriesInfo` of every series read, for entering fiscal ``year``."""
+        out: list[SeriesInfo] = []
+        for r in self.rows:
+            sid = r["id"]
+            cells = self._cells.get(sid, [])
+            baseline = next((c for c in cells if c[0] == db.Cell.BASELINE), None)
+            targets = [c for c in cells if c[0] == db.Cell.TARGET]
+            history: dict[int, float] = {
+                cy: v
+                for kind, cy, v, _ in cells
+                if kind == db.Cell.ACTUAL and cy is not None and v is not None
+            }
+            current = None
+            for ay, value, raw, note in self._actuals.get(sid, []):
+                if ay == year:
+                    current = (value, raw, note)
+                elif value is not None:
+                    history[ay] = value
+            before = [y for y in history if y < year]
+            last = (max(before), history[max(before)]) if before else None
+            known = [v for kind, _, v, _ in cells if kind != db.Cell.ACTUAL and v is not None]
+            known.extend(history.values())
+            out.append(
+                SeriesInfo(
+                    series_id=sid,
+                    plan_doc=r["indicator__plan__doc"],
+                    plan_title=r["indicator__plan__title"] or r["indicator__plan__doc"],
+                    path=self._path(r["indicator__node_id"]),
+                    name=r["indicator__name"],
+                    group=r["group"],
+                    unit=r["indicator__unit"],
+                    baseline=baseline[3] if baseline else "",
+                    target=" / ".join(t[3] for t in targets if t[3]),
+                    last=last,
+                    current=current,
+                    known=tuple(known),
+                    present=r["present"] and r["indicator__present"],
+                )
+            )
+        return out
 
 
 def record_actual(
@@ -147,9 +200,26 @@ def record_actual(
     ``draft`` leaves the published value as it was. ``expected_version``:
     the ``version`` the writer read (``0`` when it saw no value); when the
     stored version differs, :class:`ActualConflict` is raised and nothing
-    is written. ``None`` skips the check (file imports)."""
+    is written. ``None`` skips the check (file imports).
+
+    Two first entries of one series and year at the same moment: the one
+    stored second hits the unique key; it is then treated as written after
+    the other one (:class:`ActualConflict` when ``expected_version`` was
+    given, an update otherwise), never an ``IntegrityError``."""
     series = db.Series.objects.get(pk=series_id)
-    actual = db.ActualValue.objects.select_for_update().filter(series=series, year=year).first()
+    actual = _locked(series, year)
+    if actual is None and expected_version in (None, 0):
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent first entry must not end the caller's
+                return _create(
+                    series, year, value=value, raw=raw, note=note, who=who, status=status, source=source
+                )
+        except IntegrityError:
+            # Somebody stored the first value of this series and year at the same moment
+            # (the unique key machikpi_actual_series_year): go on as with a stored value.
+            actual = _locked(series, year)
+            if actual is None:
+                raise
     if expected_version is not None:
         stored_version = actual.version if actual is not None else 0
         if stored_version != expected_version:
@@ -163,31 +233,7 @@ def record_actual(
                 f"(version {stored_version}, you read {expected_version})",
                 current,
             )
-    if actual is None:
-        actual = db.ActualValue.objects.create(
-            series=series,
-            year=year,
-            value=value,
-            raw=raw,
-            note=note,
-            status=status,
-            entered_by=who,
-            source=source,
-        )
-        if status == db.ActualValue.APPROVED:
-            _publish(actual, who)
-            actual.save()
-        db.ActualChange.objects.create(
-            actual=actual,
-            action=db.ActualChange.CREATE,
-            who=who,
-            new_value=value,
-            new_raw=raw,
-            new_status=status,
-            note=note,
-            source=source,
-        )
-        return Outcome("create", actual.pk)
+    assert actual is not None  # none stored: created above, or a version read that is not 0 → conflict
     if (actual.value, actual.note, actual.status) == (value, note, status):
         return Outcome("same", actual.pk)
     db.ActualChange.objects.create(
@@ -214,6 +260,49 @@ def record_actual(
         _publish(actual, who)
     actual.save()
     return Outcome("update", actual.pk)
+
+
+def _locked(series: db.Series, year: int) -> db.ActualValue | None:
+    """The stored value of ``series`` and ``year``, locked for update, or ``None``."""
+    return db.ActualValue.objects.select_for_update().filter(series=series, year=year).first()
+
+
+def _create(
+    series: db.Series,
+    year: int,
+    *,
+    value: float | None,
+    raw: str,
+    note: str,
+    who: str,
+    status: str,
+    source: str,
+) -> Outcome:
+    """Store the first value of ``series`` and ``year`` and its ``create`` change."""
+    actual = db.ActualValue.objects.create(
+        series=series,
+        year=year,
+        value=value,
+        raw=raw,
+        note=note,
+        status=status,
+        entered_by=who,
+        source=source,
+    )
+    if status == db.ActualValue.APPROVED:
+        _publish(actual, who)
+        actual.save()
+    db.ActualChange.objects.create(
+        actual=actual,
+        action=db.ActualChange.CREATE,
+        who=who,
+        new_value=value,
+        new_raw=raw,
+        new_status=status,
+        note=note,
+        source=source,
+    )
+    return Outcome("create", actual.pk)
 
 
 def _publish(actual: db.ActualValue, who: str) -> None:

@@ -3,6 +3,14 @@
 The server is Waitress (a pure-Python production WSGI server that also runs
 on the Windows machines many municipalities have); static files are served by
 the application itself (WhiteNoise). It serves until stopped (Ctrl+C).
+
+HTTPS: put a reverse proxy (nginx, Apache, IIS) in front that terminates
+HTTPS and forwards to this server with ``X-Forwarded-Proto`` and
+``X-Forwarded-For``, and set ``MACHIKPI_HTTPS_PROXY`` to the proxy's address
+(``127.0.0.1`` when it runs on the same machine). Waitress then takes the
+client's address and the scheme from those headers, from that address only,
+and Django sets Secure cookies, HSTS and the redirect to HTTPS
+(:func:`machikpi.adapters.web.config.https_settings`).
 """
 
 from __future__ import annotations
@@ -29,10 +37,22 @@ def serve(database: str | None, host: str = DEFAULT_HOST, port: int = DEFAULT_PO
     """Serve the web application on ``host:port`` until interrupted."""
     from waitress import serve as waitress_serve
 
+    from .config import https_proxy
+
     app = wsgi_application(database)
+    options: dict[str, Any] = {}
+    proxy = https_proxy()
+    if proxy is not None:
+        options = {
+            "trusted_proxy": proxy,
+            "trusted_proxy_count": 1,
+            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+            "clear_untrusted_proxy_headers": True,
+        }
+        print(f"machikpi: behind the HTTPS proxy {proxy} (MACHIKPI_HTTPS_PROXY)", flush=True)
     print(f"machikpi: serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="machikpi")
+        waitress_serve(app, host=host, port=port, threads=threads, ident="machikpi", **options)
     except KeyboardInterrupt:
         print("machikpi: stopped", flush=True)
 
@@ -45,7 +65,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def add_parser(sub: Any) -> None:
     """Register ``serve`` on the main parser's subparsers."""
-    p = sub.add_parser("serve", help="run the web application (public site, staff area, API)")
+    p = sub.add_parser(
+        "serve",
+        help="run the web application (public site, staff area, API)",
+        description="Serve the web application with Waitress. For HTTPS, run it behind a reverse proxy "
+        "that terminates HTTPS and sends X-Forwarded-Proto and X-Forwarded-For, and set "
+        "MACHIKPI_HTTPS_PROXY to the proxy's address (e.g. 127.0.0.1): Secure cookies, HSTS and the "
+        "redirect to HTTPS follow.",
+    )
     p.add_argument("--database", metavar="URL", help="default: $MACHIKPI_DATABASE_URL, else ./machikpi.db")
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")

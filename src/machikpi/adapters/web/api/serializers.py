@@ -21,6 +21,7 @@ from rest_framework import serializers
 from ....core.periods import fiscal_year_of
 from ...actual_entry import MIN_YEAR, parse_value
 from ...storage import models as db
+from ..params import MAX_ID
 
 # ---------------------------------------------------------------------------
 # Small references
@@ -360,12 +361,29 @@ class ActualWriteSerializer(serializers.Serializer[Any]):
     #: The series named by ``series``, once validated.
     series_object: db.Series | None = None
 
-    series = serializers.IntegerField(help_text="the series id (see /api/indicators/{id}/)")
-    year = serializers.IntegerField(help_text="fiscal year (年度), Western, e.g. 2024")
-    value = serializers.CharField(max_length=200, help_text="the value as typed, e.g. 1,234 or 45.2%")
+    series = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="the series id (see /api/indicators/{id}/)"
+    )
+    year = serializers.IntegerField(
+        min_value=MIN_YEAR,
+        max_value=2200,
+        error_messages={
+            k: f"the year must be between {MIN_YEAR} and the current fiscal year"
+            for k in ("min_value", "max_value")
+        },
+        help_text="fiscal year (年度), Western, e.g. 2024; at most the current fiscal year",
+    )
+    value = serializers.CharField(
+        min_length=1, max_length=200, help_text="the value as typed, e.g. 1,234 or 45.2%"
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     version = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=0, help_text="the version read"
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        max_value=MAX_ID,
+        help_text="the version read",
     )
 
     def validate_series(self, value: int) -> int:
@@ -399,7 +417,9 @@ class ApproveSerializer(serializers.Serializer[Any]):
     """An approval (POST /api/actuals/{id}/approve/): ``version`` is the version
     the approver looked at (optional; 409 when the value changed since)."""
 
-    version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
+    version = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=MAX_ID
+    )
 
 
 class ApproveResultSerializer(StaffActualSerializer):

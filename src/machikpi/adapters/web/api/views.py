@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -43,16 +43,69 @@ from ...storage import models as db
 from ...storage.actuals import ActualConflict, approve_actual, record_actual
 from ...storage.tree import ancestry
 from ..grades import check_grade
+from ..params import MAX_ID, exact_number
 from . import access
 from . import serializers as s
 
+#: The schema of an id in a path or query: a whole number a database integer holds.
+ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+#: The schema of a fiscal year (年度) in a query.
+YEAR_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 1900, "maximum": 2200}
+
+
+def query_int(request: Request, name: str, *, minimum: int, maximum: int) -> int | None:
+    """``?name=`` as a whole number in [``minimum``, ``maximum``], ``None`` when absent or
+    empty; raises ``ValidationError`` (400, ``{name: [message]}``) for anything else."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    number = exact_number(raw)
+    if number is None or not minimum <= number <= maximum:
+        raise ValidationError({name: [f"{raw!r} is not a whole number from {minimum} to {maximum}"]})
+    return number
+
+
+def id_path(name: str = "id") -> OpenApiParameter:
+    """The schema of an id in the path (:data:`ID_SCHEMA`)."""
+    return OpenApiParameter(name, ID_SCHEMA, OpenApiParameter.PATH, description="the id")
+
+
+#: The answers every paginated list may give besides 200.
+PAGE_ERRORS = {
+    400: OpenApiResponse(description="bad query parameter: an object of parameter name → messages"),
+    404: OpenApiResponse(s.ErrorSerializer, description="a page past the last one"),
+}
+
 
 class Pages(PageNumberPagination):
-    """``?page=N`` (from 1) and ``?page_size=N`` (default 50, at most 500)."""
+    """``?page=N`` (from 1) and ``?page_size=N`` (default 50, 1 to 500). A page or
+    page size that is not such a whole number is a 400 naming the parameter; a
+    page past the last one is a 404 (both in the schema)."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request: Request) -> int:
+        """``?page_size=`` within [1, 500], default 50; 400 otherwise."""
+        size = query_int(request, self.page_size_query_param, minimum=1, maximum=self.max_page_size)
+        return self.page_size if size is None else size
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        """One page; ``?page=`` must be a whole number ≥ 1 (400 otherwise)."""
+        query_int(request, self.page_query_param, minimum=1, maximum=MAX_ID)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """``page`` and ``page_size`` with their bounds."""
+        params = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1, "maximum": MAX_ID},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for p in params:
+            p["schema"] = {**p["schema"], **bounds.get(p["name"], {})}
+        return params
 
 
 class PublicMixin:
@@ -95,7 +148,11 @@ def _latest_evaluations(evaluations: list[db.Evaluation]) -> list[db.Evaluation]
 # Plans
 
 
-@extend_schema(tags=["public"], summary="Plans (paginated)")
+@extend_schema(
+    tags=["public"],
+    summary="Plans (paginated)",
+    responses={200: s.PlanSummarySerializer(many=True), **PAGE_ERRORS},
+)
 class PlanList(PublicMixin, ListAPIView[db.Plan]):
     """Every stored plan, by document name, with its count of current indicators."""
 
@@ -113,6 +170,7 @@ class PlanList(PublicMixin, ListAPIView[db.Plan]):
 @extend_schema(
     tags=["public"],
     summary="A plan with its hierarchy",
+    parameters=[id_path()],
     responses={
         200: s.PlanDetailSerializer,
         404: OpenApiResponse(s.ErrorSerializer, description="no such plan"),
@@ -197,6 +255,7 @@ class PlanDetail(PublicMixin, GenericAPIView[db.Plan]):
 @extend_schema(
     tags=["public"],
     summary="A node with its indicators and their latest grades",
+    parameters=[id_path()],
     responses={
         200: s.NodeDetailSerializer,
         404: OpenApiResponse(s.ErrorSerializer, description="no such node"),
@@ -267,6 +326,7 @@ class NodeDetail(PublicMixin, RetrieveAPIView[db.Node]):
 @extend_schema(
     tags=["public"],
     summary="An indicator: definition, baseline, targets, approved actuals",
+    parameters=[id_path()],
     responses={
         200: s.IndicatorDetailSerializer,
         404: OpenApiResponse(s.ErrorSerializer, description="no such indicator"),
@@ -317,7 +377,8 @@ class IndicatorDetail(PublicMixin, RetrieveAPIView[db.Indicator]):
 @extend_schema(
     tags=["public"],
     summary="Opinions with responses (paginated)",
-    parameters=[OpenApiParameter("plan", int, description="only the opinions of this plan id")],
+    parameters=[OpenApiParameter("plan", ID_SCHEMA, description="only the opinions of this plan id")],
+    responses={200: s.OpinionSerializer(many=True), **PAGE_ERRORS},
 )
 class OpinionList(PublicMixin, ListAPIView[db.Opinion]):
     """Citizens' opinions with the plan's response, the places they were
@@ -331,11 +392,9 @@ class OpinionList(PublicMixin, ListAPIView[db.Opinion]):
     def get_queryset(self) -> QuerySet[db.Opinion]:
         """Opinions in document order, ``?plan=ID`` to keep one plan's."""
         qs = db.Opinion.objects.select_related("plan").order_by("plan__doc", "position", "id")
-        plan = self.request.query_params.get("plan")
+        plan = query_int(self.request, "plan", minimum=1, maximum=MAX_ID)
         if plan is not None:
-            if not plan.isdigit():
-                raise ValidationError({"plan": ["a plan id (a whole number)"]})
-            qs = qs.filter(plan_id=int(plan))
+            qs = qs.filter(plan_id=plan)
         return qs
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -426,10 +485,10 @@ class Actuals(GenericAPIView[db.ActualValue]):
         tags=["staff"],
         summary="Stored actual values with drafts and versions (staff)",
         parameters=[
-            OpenApiParameter("series", int, description="only this series id"),
-            OpenApiParameter("year", int, description="only this fiscal year (年度)"),
+            OpenApiParameter("series", ID_SCHEMA, description="only this series id"),
+            OpenApiParameter("year", YEAR_SCHEMA, description="only this fiscal year (年度)"),
         ],
-        responses={200: s.StaffActualSerializer(many=True), **_REFUSED},
+        responses={200: s.StaffActualSerializer(many=True), **PAGE_ERRORS, **_REFUSED},
     )
     def get(self, request: Request) -> Response:
         """Every stored value (paginated), drafts included, with its ``version``.
@@ -437,15 +496,16 @@ class Actuals(GenericAPIView[db.ActualValue]):
         if not access.may_read_drafts(request.user):
             return Response({"detail": "only staff read values in draft"}, status=status.HTTP_403_FORBIDDEN)
         qs = self.get_queryset()
-        errors: dict[str, list[str]] = {}
-        for name in ("series", "year"):
-            raw = request.query_params.get(name)
-            if raw is None or raw == "":
+        errors: dict[str, Any] = {}
+        for name, schema in (("series", ID_SCHEMA), ("year", YEAR_SCHEMA)):
+            try:
+                number = query_int(request, name, minimum=schema["minimum"], maximum=schema["maximum"])
+            except ValidationError as e:
+                assert isinstance(e.detail, dict)
+                errors.update(e.detail)
                 continue
-            if not raw.isdigit():
-                errors[name] = [f"{raw!r} is not a whole number"]
-                continue
-            qs = qs.filter(**{f"{name}_id" if name == "series" else name: int(raw)})
+            if number is not None:
+                qs = qs.filter(**{f"{name}_id" if name == "series" else name: number})
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         page = self.paginate_queryset(qs)
@@ -506,15 +566,8 @@ class Actuals(GenericAPIView[db.ActualValue]):
                     source="api",
                     expected_version=data["version"],
                 )
-        except ActualConflict as e:
+        except ActualConflict as e:  # also two first writes at once (record_actual catches the unique key)
             return _conflict(str(e), e.current)
-        except IntegrityError:
-            # Two first writes of the same value at once: the other one was stored first.
-            stored = db.ActualValue.objects.get(series=series, year=data["year"])
-            return _conflict(
-                f"the value of {data['year']} was entered by {stored.entered_by} at the same time",
-                (stored.value, stored.raw, stored.note, stored.status, stored.version, stored.entered_by),
-            )
         actual = _staff_actuals().get(pk=outcome.actual_id)
         warnings = []
         known = _known_values(series.pk, data["year"])
@@ -543,9 +596,11 @@ def _known_values(series_id: int, year: int) -> tuple[float, ...]:
 @extend_schema(
     tags=["staff"],
     summary="Approve a draft (planning users)",
+    parameters=[id_path()],
     request=s.ApproveSerializer,
     responses={
         200: s.ApproveResultSerializer,
+        400: OpenApiResponse(description="bad input: an object of field name → messages"),
         **_REFUSED,
         404: OpenApiResponse(s.ErrorSerializer, description="no such value"),
         409: OpenApiResponse(s.ConflictSerializer, description="changed since you looked at it"),

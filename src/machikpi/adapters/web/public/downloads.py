@@ -21,6 +21,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from ...spreadsheet_safety import csv_text, text_only
 from ...storage import models as db
 from .queries import NO_GRADE_LABEL, EvaluationChoice, SeriesView, number
 
@@ -107,11 +108,13 @@ def _csv_cell(v: Any) -> Any:
         return ""
     if isinstance(v, float):
         return repr(int(v)) if v.is_integer() else repr(v)
-    return v
+    return csv_text(v)
 
 
 def to_csv(table: Download) -> bytes:
-    """The table as CSV: UTF-8 with BOM, CRLF line ends, numbers unquoted."""
+    """The table as CSV: UTF-8 with BOM, CRLF line ends, numbers unquoted; a
+    text a spreadsheet would take as a formula starts with ``'``
+    (:func:`~machikpi.adapters.spreadsheet_safety.csv_text`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     for row in table.rows:
@@ -120,7 +123,8 @@ def to_csv(table: Download) -> bytes:
 
 
 def to_xlsx(table: Download) -> bytes:
-    """The table as an XLSX workbook (one sheet 指標), numbers as number cells."""
+    """The table as an XLSX workbook (one sheet 指標), numbers as number cells,
+    texts as text cells, never formulas (:func:`~machikpi.adapters.spreadsheet_safety.text_only`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -137,5 +141,5 @@ def to_xlsx(table: Download) -> bytes:
     for i, w in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = w
     buf = io.BytesIO()
-    wb.save(buf)
+    text_only(wb).save(buf)
     return buf.getvalue()

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ...storage import models as db
+from ..params import whole_number
 from . import labels
 from . import queries as q
 from .charts import chart_data, series_svg
@@ -30,10 +31,7 @@ OPINIONS_PER_PAGE = 30
 
 
 def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
+    return max(1, whole_number(request.GET.get("page")) or 1)
 
 
 def _choice(request: HttpRequest, plan_id: int) -> tuple[q.EvaluationChoice | None, list[q.EvaluationChoice]]:
@@ -331,9 +329,9 @@ def opinions(request: HttpRequest) -> HttpResponse:
     """``/opinions/``: each stored opinion with its response and reflections,
     linked to the nodes they name (:mod:`.linking`: no link rather than a wrong one)."""
     qs = db.Opinion.objects.select_related("plan").order_by("plan__doc", "position", "id")
-    plan_id = request.GET.get("plan")
-    if plan_id and plan_id.isdigit():
-        qs = qs.filter(plan_id=int(plan_id))
+    plan_id = whole_number(request.GET.get("plan"))
+    if plan_id is not None:
+        qs = qs.filter(plan_id=plan_id)
     page = Paginator(qs, OPINIONS_PER_PAGE).get_page(_page_number(request))
     items = list(page.object_list)
     links = link_opinions(items)

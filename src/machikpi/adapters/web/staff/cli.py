@@ -2,9 +2,12 @@
 [--password-stdin] [--superuser] [--database URL]``: staff logins for a fresh install.
 
 The password is read from standard input with ``--password-stdin`` (one
-line; for scripts), else asked twice on the terminal; it is stored hashed
-(Django's password hashers) and checked by Django's password validators'
-minimum: 8 characters, not all digits. ``--department`` is needed for the
+line; for scripts), else asked twice on the terminal (without a terminal and
+without ``--password-stdin`` the command says so and stops); it is stored
+hashed (Django's password hashers) and checked by Django's password
+validators (``AUTH_PASSWORD_VALIDATORS`` of :mod:`machikpi.adapters.web.config`:
+at least 12 characters, not a common password, not like the user name, not
+all digits). ``--department`` is needed for the
 ``department`` role; a department that does not exist yet is created.
 ``planning`` users get the Django admin (``is_staff``) with the rights to
 manage users, staff roles, departments and the owner of each indicator;
@@ -24,7 +27,6 @@ from typing import Any
 from ....core.errors import MachikpiError
 
 ROLES = ("planning", "department", "committee")
-MIN_PASSWORD = 8
 #: Model permissions a planning user gets in the admin (app label, codename).
 PLANNING_PERMISSIONS: tuple[tuple[str, str], ...] = tuple(
     (app, f"{verb}_{model}")
@@ -42,12 +44,18 @@ class UserError(MachikpiError):
     """A user that cannot be added as asked (bad password, missing department)."""
 
 
-def check_password(password: str) -> None:
-    """Raise :class:`UserError` for a password shorter than 8 characters or all digits."""
-    if len(password) < MIN_PASSWORD:
-        raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
-    if password.isdigit():
-        raise UserError("the password must not be only digits")
+def check_password(password: str, name: str = "") -> None:
+    """Raise :class:`UserError` with Django's messages when ``password`` fails
+    the password validators (module docstring) for the user ``name``. Django
+    must be set up."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, get_user_model()(username=name))
+    except ValidationError as e:
+        raise UserError("パスワードが使えません: " + " ".join(e.messages)) from None
 
 
 def grant_planning_permissions(user: Any) -> None:
@@ -78,7 +86,7 @@ def add_user(
         raise UserError("the department role needs --department NAME")
     if not name.strip():
         raise UserError("the user name is empty")
-    check_password(password)
+    check_password(password, name)
     User = get_user_model()
     with transaction.atomic():
         dept = None
@@ -102,10 +110,18 @@ def add_user(
 
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
-        line = sys.stdin.readline()
+        line = sys.stdin.readline() if sys.stdin is not None else ""
         return line.rstrip("\r\n")
-    first = getpass.getpass(f"password for {args.name}: ")
-    second = getpass.getpass("again: ")
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise UserError(
+            "パスワードを尋ねる端末がありません。スクリプトからは --password-stdin を付け、"
+            "パスワードを標準入力の1行で渡してください"
+        )
+    try:
+        first = getpass.getpass(f"password for {args.name}: ")
+        second = getpass.getpass("again: ")
+    except EOFError:
+        raise UserError("パスワードが入力されませんでした") from None
     if first != second:
         raise UserError("the two passwords differ")
     return first
@@ -116,7 +132,6 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     from ...django_settings import setup
 
     password = _read_password(args)
-    check_password(password)
     setup(args.database)
     user, created = add_user(
         args.name, args.role, password, department=args.department, superuser=args.superuser

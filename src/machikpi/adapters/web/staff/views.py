@@ -47,6 +47,7 @@ from ...storage import models as db
 from ...storage.actuals import ActualConflict, RevertError, approve_actual, record_actual, revert_change
 from ...storage.tree import node_chain
 from ..grades import check_grade
+from ..params import whole_number
 from .forms import CommentForm, ReportForm, ValueForm
 from .permissions import (
     ALL_ROLES,
@@ -97,16 +98,16 @@ def cycle_year() -> int:
 
 def year_param(request: HttpRequest, default: int) -> int:
     """``?year=`` as an int within [1900, 2200], else ``default``."""
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and MIN_YEAR <= int(raw) <= 2200:
-        return int(raw)
+    year = whole_number(request.GET.get("year"))
+    if year is not None and MIN_YEAR <= year <= 2200:
+        return year
     return default
 
 
 def int_param(request: HttpRequest, name: str) -> int | None:
-    """``?name=`` as a positive int, else ``None``."""
-    raw = request.GET.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    """``?name=`` as a whole number (:func:`~machikpi.adapters.web.params.whole_number`:
+    a number too large for an id is clamped, so a filter by it finds nothing), else ``None``."""
+    return whole_number(request.GET.get(name))
 
 
 def wareki(year: int) -> str:
@@ -533,8 +534,9 @@ def _approve(request: HttpRequest) -> HttpResponse:
     items = request.POST.getlist("approve_one") or request.POST.getlist("approve")
     for item in items:
         id_text, _sep, version_text = item.partition(":")
-        if id_text.isdigit() and version_text.isdigit():
-            picked.append((int(id_text), int(version_text)))
+        aid, version = whole_number(id_text), whole_number(version_text)
+        if aid is not None and version is not None:
+            picked.append((aid, version))
     back = safe_next(request, reverse("staff:approvals"))
     if not picked:
         messages.warning(request, _("承認する値を選んでください。"))
@@ -601,7 +603,7 @@ def history(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(actual__year=year)
     if who:
         qs = qs.filter(who=who)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 50).get_page(whole_number(request.GET.get("page")) or 1)
     changes = list(page.object_list)
     # the latest change of each value, and the latest not counting approvals:
     # a change followed only by its approvals is reverted with them (planning
