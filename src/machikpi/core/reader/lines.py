@@ -69,8 +69,15 @@ class Line:
         return self.kind == "row"
 
 
+#: Single characters that are units (``人 件 校``): a run of them is a row of unit cells, not spaced kanji.
+_UNIT_CHARS = frozenset("人件校回台本点戸社園室基所食日分年冊頭棟床泊")
+
+
 def _unspace(text: str, repairs: list[str]) -> str:
     def join(m: re.Match[str]) -> str:
+        chars = m.group(0).split(" ")
+        if sum(c in _UNIT_CHARS for c in chars) * 2 >= len(chars):
+            return m.group(0)
         repairs.append(f"spaced kanji joined: {m.group(0)!r}")
         return m.group(0).replace(" ", "")
 
@@ -178,7 +185,13 @@ def _join_vertical(lines: list[Line]) -> list[Line]:
     i = 0
     while i < len(lines):
         j = i
-        while j < len(lines) and lines[j].kind == "cell" and _ONE_CJK.match(lines[j].text):
+        while (
+            j < len(lines)
+            and lines[j].kind == "cell"
+            and _ONE_CJK.match(lines[j].text)
+            and lines[j].text not in _UNIT_CHARS
+            and not lines[j].repairs
+        ):
             j += 1
         if j - i >= 2:
             text = "".join(ln.text for ln in lines[i:j])

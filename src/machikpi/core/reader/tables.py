@@ -361,7 +361,9 @@ class TableReader:
         if remove_spaces(text) in voc.link_labels:
             return self.link_list(i)
         # Headings.
-        num = read_numbering(ln.raw if ln.repairs == [] else ln.text)
+        num = read_numbering(
+            ln.raw if not ln.repairs or "flattened page split at spaces" in ln.repairs else ln.text
+        )
         if num is not None and not is_value(text) and not looks_like_unit_value(text):
             return self.heading(i, num)
 
@@ -1339,7 +1341,8 @@ class TableReader:
                 continue
             if c.is_row or remove_spaces(t) in voc.link_labels:
                 break
-            num = read_numbering(c.raw if not c.repairs else c.text)
+            printed = c.raw if not c.repairs or "flattened page split at spaces" in c.repairs else c.text
+            num = read_numbering(printed)
             if num is not None and not is_value(t) and not looks_like_unit_value(t):
                 title = num.title
                 tail: str | None = None
@@ -1430,6 +1433,13 @@ class TableReader:
                 if not any(col.kind == kind for col in header.columns):
                     header.columns.append(Column(kind, t, None))
                 gap = True
+                j += 1
+                continue
+            if kind == "unit" and len(remove_spaces(t)) <= 8:
+                # ``単位`` printed again in a stream: a header cell, never a name.
+                c.kind, c.note = "header", "header cell"
+                if not any(col.kind == "unit" for col in header.columns):
+                    header.columns.append(Column("unit", t, None))
                 j += 1
                 continue
             if kind in ("year", "verdict") and len(remove_spaces(t)) <= 16:
