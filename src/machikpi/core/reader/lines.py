@@ -76,7 +76,7 @@ _UNIT_CHARS = frozenset("人件校回台本点戸社園室基所食日分年冊�
 def _unspace(text: str, repairs: list[str]) -> str:
     def join(m: re.Match[str]) -> str:
         chars = m.group(0).split(" ")
-        if sum(c in _UNIT_CHARS for c in chars) * 2 >= len(chars):
+        if sum(c in _UNIT_CHARS for c in chars) * 2 > len(chars):
             return m.group(0)
         repairs.append(f"spaced kanji joined: {m.group(0)!r}")
         return m.group(0).replace(" ", "")
