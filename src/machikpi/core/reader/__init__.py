@@ -4,7 +4,11 @@ Stages (each keeps its result for inspection, see :class:`pipeline.Reading`):
 
 1. :mod:`.lines` — every line classified once, PDF-to-text damage repaired;
 2. :mod:`.outline` — numbering systems and the node tree;
-3. :mod:`.tables` — tables and lists of every form, columns by the
+3. :mod:`.tables` — the walk over the lines, handing each to its reading
+   form: :mod:`.rowtables` (tab, pipe and space-column rows),
+   :mod:`.streams` (one cell per line, flattened pages), :mod:`.listforms`
+   (one-line items, link lists), :mod:`.footnotes` (notes and footnotes),
+   over the shared :mod:`.state`; columns named by :mod:`.headers` from the
    vocabulary of :mod:`.vocabulary` (data: ``vocabulary.toml``);
 4. :mod:`.build` — one row builder: records → indicators;
 5. opinion tables (意見 → 対応方針 → 計画への反映).
