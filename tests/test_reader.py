@@ -320,3 +320,13 @@ def test_evaluation_sheet_keeps_actuals_and_the_verdict_with_its_legend() -> Non
     assert farmers.verdicts[0].legend is not None and "概ね順調" in farmers.verdicts[0].legend
     (row,) = [r for r in kpi_rows(plan) if r["name"] == "観光入込客数"]
     assert row["actuals"][0]["value"] == 151
+
+
+def test_a_unit_printed_with_the_name() -> None:
+    text = "指標名\t現状値\t目標値\n市内総生産額(億円)\t1,997\t2,097\n転入者数【人】\t1,200\t1,500\n"
+    plan = read_plan(SourceText.from_text("u.txt", text))
+    assert [(r["name"], r["unit"]) for r in kpi_rows(plan)] == [
+        ("市内総生産額(億円)", "億円"),
+        ("転入者数【人】", "人"),
+    ]
+    assert not any("単位がありません" in w.message for w in plan.warnings)

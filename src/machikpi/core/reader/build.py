@@ -27,7 +27,7 @@ from ..model import CellStatus, ExtractWarning, Indicator, Role, Series, SourceR
 from ..periods import Period, era_to_western
 from ..quantities import normalise_unit, read_cell, split_groups
 from ..text import join_wrapped, nfkc
-from .cells import is_text_value
+from .cells import is_text_value, is_unit
 from .names import read_name
 
 
@@ -63,6 +63,7 @@ class Record:
     definition: str | None = None
 
 
+_NAME_UNIT = re.compile(r"[(（【\[]\s*([^()（）【】\[\]\s]{1,6})\s*[)）】\]]$")
 _COUNT_UNITS = {
     "人",
     "件",
@@ -153,6 +154,12 @@ def build(record: Record, doc: str, warnings: list[ExtractWarning]) -> Indicator
             Series(group=group, baseline=baseline, targets=targets, actuals=actuals, milestones=milestones)
         )
     unit = normalise_unit(record.unit) if record.unit else next((c.unit for c in cells if c.unit), None)
+    unit_from_name = False
+    if unit is None:
+        # ``市内総生産額(億円)``, ``転入者数【人】``: the unit printed with the name.
+        m = _NAME_UNIT.search(nfkc(record.name).strip())
+        if m and is_unit(m.group(1)):
+            unit, unit_from_name = normalise_unit(m.group(1)), True
     printed = list(dict.fromkeys(c.unit for c in cells if c.unit))
     if record.unit is None and len(printed) > 1:
         warnings.append(
@@ -163,7 +170,13 @@ def build(record: Record, doc: str, warnings: list[ExtractWarning]) -> Indicator
             warnings.append(
                 ExtractWarning(where, f"文字化けを修復して読みました: {c.raw!r} ({', '.join(c.repairs)})")
             )
-        elif unit and c.status is CellStatus.VALUE and not c.unit and record.unit is None:
+        elif (
+            unit
+            and c.status is CellStatus.VALUE
+            and not c.unit
+            and record.unit is None
+            and not unit_from_name
+        ):
             warnings.append(
                 ExtractWarning(where, f"セル {c.raw!r} に単位がありません ({unit} として読みました)")
             )
