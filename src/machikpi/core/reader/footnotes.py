@@ -140,10 +140,10 @@ class Footnotes(ReaderState):
         note = clean_note_text(raw.replace("\t", " "))
         if not note:
             return
-        label = getattr(self, "_note_label", "")
+        label = self._note_label
         if label and label in vocabulary().definition_labels and self.last.definition is None:
             self.last.definition = note
-        elif label and getattr(self, "_note_open", False) and self.last.notes:
+        elif label and self._note_open and self.last.notes:
             self.last.notes[-1] += note
         elif label:
             self.last.notes.append(note if note.startswith(label) else f"{label}：{note}")

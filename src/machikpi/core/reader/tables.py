@@ -218,10 +218,10 @@ class TableReader(RowTables, Streams, ListForms, Footnotes):
             self._opener = ""
             self._since_table = False
             return i + 1
-        opener = getattr(self, "_opener", None)
+        opener = self._opener
         if opener == "" and len(text) <= 20 and not is_prose(text):
             self._opener = remove_spaces(text)
-        elif opener and remove_spaces(text) == opener and getattr(self, "_since_table", False):
+        elif opener and remove_spaces(text) == opener and self._since_table:
             title = self.outline.enter_next_listed()
             if title:
                 ln.kind, ln.note = "heading", f"page opener: next listed heading {title}"
