@@ -80,13 +80,18 @@ class Vocabulary:
 
     def is_note_label(self, text: str) -> bool:
         """``指標の考え方`` and the like: a row label whose text is a note on the indicator above."""
-        t = remove_spaces(text)
-        return any(t.startswith(w) for w in self.note_labels)
+        return _is_note_label(self, text)
 
 
 @lru_cache(maxsize=65536)
 def _column_kind(voc: Vocabulary, cell: str) -> str | None:
     return voc._column_kind(cell)
+
+
+@lru_cache(maxsize=65536)
+def _is_note_label(voc: Vocabulary, text: str) -> bool:
+    t = remove_spaces(text)
+    return any(t.startswith(w) for w in voc.note_labels)
 
 
 @lru_cache(maxsize=65536)
