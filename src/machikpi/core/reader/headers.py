@@ -38,7 +38,6 @@ class Header:
     columns: list[Column]
     line: int
     cumulative: bool = False
-    pipe_cells: bool = False
     #: Made from a block label alone (no header cells were printed).
     implicit: bool = False
 

@@ -262,7 +262,7 @@ class Outline:
             self._listed, self._order, self._entered = {}, [], -1
         title = join_wrapped(title)
         in_section = any(o.node is None and not o.chapter for o in self._stack)
-        caption = num.style == "caption"
+        caption = num.style == "caption" or num.style.startswith("label:")
         untitled_level = not title and bool(num.level) and not chapter
         if untitled_level:
             self.warnings.append(
@@ -341,7 +341,13 @@ class Outline:
             siblings.append(node)
             if chapter:
                 self.chapters.add(id(node))
-        self._stack.append(_Open(num.style, node, chapter))
+        section_at = next((k for k, o in enumerate(self._stack) if o.node is None and not o.chapter), None)
+        if num.style.startswith("label:") and section_at is not None:
+            # ``大区分 健康福祉`` inside the sheet's ``1.施策の体系``: the node of the
+            # whole sheet, so the next numbered section does not close it.
+            self._stack.insert(section_at, _Open(num.style, node, chapter))
+        else:
+            self._stack.append(_Open(num.style, node, chapter))
         if key and key not in self._listed:
             self._listed[key] = (len(self._stack) - 1, Numbering(num.style, num.level, num.code, title), line)
             self._order.append(key)
@@ -414,7 +420,7 @@ class Outline:
             if o.node is None:
                 cut = cut or not o.chapter
                 continue
-            if cut and o.style != "caption":
+            if cut and o.style != "caption" and not o.style.startswith("label:"):
                 continue
             nodes.append((o.node, o.chapter))
         first_level = next((i for i, (n, ch) in enumerate(nodes) if n.level and not ch), None)

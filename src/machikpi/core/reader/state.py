@@ -77,7 +77,6 @@ class ReaderState:
     header: Header | None = None
     last: Indicator | None = None
     note_mode: bool = False
-    orphan_nodes: list[Node] = field(default_factory=list)
     _carry: list[Entry] = field(default_factory=list)
     links: dict[int, PlanLink] = field(default_factory=dict)
     toc: list[Numbering] = field(default_factory=list)

@@ -95,7 +95,6 @@ class Streams(ReaderState):
             # name column implies one in front.
             header = read_header(texts, start.no) or read_header(["", *texts], start.no)
         if header is not None:
-            header.pipe_cells = pipe
             for c in header_cells:
                 c.kind, c.note = "header", "header cell"
             self.header = header

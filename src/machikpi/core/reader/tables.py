@@ -178,6 +178,22 @@ class TableReader(RowTables, Streams, ListForms, Footnotes):
             ind = self.emit(rec)
             self.lines[i].kind, self.lines[i].note = "item", f"list item: indicator {ind.name}"
             return consumed
+        # ``小区分 地域福祉活動…``: an evaluation sheet's label of the plan node, then its title.
+        if remove_spaces(text) in voc.node_labels:
+            j = self.next_text(i)
+            if j is not None and not self.lines[j].is_row:
+                title = self.lines[j].text
+                if (
+                    remove_spaces(title) not in voc.node_labels
+                    and voc.column_kind(title) is None
+                    and not is_value(title)
+                    and len(title) <= 60
+                ):
+                    label = remove_spaces(text)
+                    self.outline.heading(Numbering(f"label:{label}", label, "", title), title, ln.no)
+                    ln.kind, ln.note = "label", f"node label {label}"
+                    self.lines[j].kind, self.lines[j].note = "heading", f"title of {label}"
+                    return j + 1
         # A list of the codes of other nodes (政策連携プラン → 施策大項目).
         if remove_spaces(text) in voc.link_labels:
             return self.link_list(i)

@@ -29,6 +29,8 @@ COLUMN_KINDS = (
     "note",
     "code",
     "ignore",
+    "node",
+    "year",
 )
 
 
@@ -103,6 +105,9 @@ def _role_of(voc: Vocabulary, text: str) -> str | None:
 def vocabulary() -> Vocabulary:
     """The vocabulary of ``vocabulary.toml`` (read once)."""
     data = tomllib.loads(resources.files(__package__).joinpath("vocabulary.toml").read_text(encoding="utf-8"))
+    unknown = set(data["columns"]) - set(COLUMN_KINDS)
+    if unknown:
+        raise ValueError(f"vocabulary.toml: unknown column kinds {sorted(unknown)} (known: {COLUMN_KINDS})")
     columns = {
         k: (tuple(remove_spaces(w) for w in v["words"]), tuple(v.get("exclude", ())))
         for k, v in data["columns"].items()
