@@ -1,0 +1,158 @@
+"""The indicator catalogue (concepts.toml) and its matcher."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+from typing import Any
+
+import pytest
+from bench.catalogue_match import figures, heldout, labels, outcomes
+
+from machikpi.core.catalogue import DIRECTIONS, THRESHOLD, catalogue, concept, concepts, match, ranked
+from machikpi.samples import gold_rows
+
+
+def _raw() -> dict[str, Any]:
+    text = resources.files("machikpi.core.catalogue").joinpath("concepts.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def test_every_concept_is_complete() -> None:
+    data = _raw()
+    kinds = set(data["unit_kinds"])
+    ids = [c["id"] for c in data["concepts"]]
+    assert len(ids) == len(set(ids)), "ids must be unique"
+    assert len(ids) >= 100
+    for c in data["concepts"]:
+        cid = c["id"]
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", cid), cid
+        assert c["label"].strip(), cid
+        assert c.get("wordings") or c.get("patterns"), cid
+        for p in c.get("patterns", ()):
+            re.compile(p)
+        assert c["direction"] in ("higher", "lower", "keep"), cid
+        assert c["sdg"] and all(isinstance(g, int) and 1 <= g <= 17 for g in c["sdg"]), cid
+        for t in c.get("targets", ()):
+            goal = int(t.split(".")[0])
+            assert goal in c["sdg"], f"{cid}: target {t} outside its goals"
+        assert c["source"].strip(), cid
+        assert c["units"] and set(c["units"]) <= kinds, cid
+    assert len(concepts()) == len(ids)
+    assert DIRECTIONS == ("higher", "lower", "keep")
+
+
+def test_unit_kinds() -> None:
+    cat = catalogue()
+    assert cat.unit_kind("人") == "people"
+    assert cat.unit_kind("千人") == "people"
+    assert cat.unit_kind("億円") == "money"
+    assert cat.unit_kind("%") == "percent"
+    assert cat.unit_kind("％") == "percent"
+    assert cat.unit_kind("件") == "count"
+    assert cat.unit_kind(None) is None
+    assert cat.unit_kind("ふしぎ") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "unit", "expected"),
+    [
+        ("合計特殊出生率", None, "total_fertility_rate"),
+        ("保育所等の待機児童数", "人", "waiting_children"),
+        ("放課後児童クラブの待機児童数", "人", "after_school_waiting"),
+        ("観光入込客数", "万人", "tourists"),
+        ("ふるさと納税寄附件数", "件", "furusato_nozei"),
+        ("自治会の加入率", "%", "community_association_rate"),
+        ("市内における交通人身事故発生件数(年間)", "件", "traffic_accidents"),
+        ("上記のうち高齢者が関係した事故発生件数", "件", "elderly_traffic_accidents"),
+        ("特定健診受診率", "%", "specific_health_checkup"),
+        ("健康寿命", "歳", "healthy_life_expectancy"),
+    ],
+)
+def test_specific_matches(name: str, unit: str | None, expected: str) -> None:
+    m = match(name, unit)
+    assert m is not None and m.concept == expected, (name, m)
+    assert THRESHOLD <= m.score <= 1.0
+    assert m.why
+
+
+@pytest.mark.parametrize(
+    ("name", "unit"),
+    [
+        ("市民提案型事業数", "件"),
+        ("自治会数", "自治会"),  # a count of associations, not the membership share
+        ("中心市街地周辺の人口", "人"),
+        ("英語の学習が楽しいと感じている児童・生徒の割合", "%"),
+        ("地域協議体の開催回数", "回"),
+    ],
+)
+def test_non_matches(name: str, unit: str | None) -> None:
+    assert match(name, unit) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "待機児童がいないと答えた保護者の割合",
+        "認知症サポーターを知っていると答えた児童の割合",
+        "交通事故にあいそうになったと答えた児童の割合",
+        "観光客数が増えたと答えた市民の割合",
+    ],
+)
+@pytest.mark.parametrize("unit", ["%", None])
+def test_a_share_never_matches_a_count_concept(name: str, unit: str | None) -> None:
+    for m in ranked(name, unit):
+        assert not concept(m.concept).is_count, (name, m)
+
+
+def test_a_count_never_matches_a_share_concept() -> None:
+    assert match("自主防災組織率", "%") is not None
+    assert match("自主防災組織率", "件") is None
+    assert match("刑法犯認知件数", "件") is not None
+    assert match("刑法犯認知件数", "%") is None
+
+
+def test_a_unit_of_another_kind_lowers_the_score() -> None:
+    right = match("健康寿命", "歳")
+    wrong = ranked("健康寿命", "億円")
+    assert right is not None and wrong
+    assert wrong[0].concept == "healthy_life_expectancy"
+    assert wrong[0].score < right.score
+
+
+def test_the_definition_tells_a_concept_the_name_does_not() -> None:
+    definition = "高齢者に占める介護認定を受けていない人の割合"
+    assert match("元気生活率", "%") is None
+    m = match("元気生活率", "%", definition)
+    assert m is not None and m.concept == "elderly_not_certified"
+    assert "definition" in m.why
+
+
+def test_labels_cover_every_gold_indicator() -> None:
+    gold = set()
+    for corpus in (False, True):
+        for doc, rows in gold_rows("kpi", corpus=corpus).items():
+            gold |= {(doc, r["name"], r["group"] or "") for r in rows}
+    rows = labels()
+    keys = [(r["doc"], r["name"], r["group"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    assert set(keys) == gold
+    ids = {c.id for c in concepts()}
+    assert {r["concept"] for r in rows if r["concept"]} <= ids
+
+
+def test_precision_and_recall_on_the_labels() -> None:
+    precision, recall, tp, _fp, _fn = figures(outcomes())
+    assert tp > 100
+    assert precision >= 0.9
+    assert recall >= 0.8
+
+
+def test_precision_and_recall_on_the_held_out_names() -> None:
+    rows = heldout()
+    assert {r.label for r in rows if r.label} <= {c.id for c in concepts()}
+    precision, recall, tp, _fp, _fn = figures(rows)
+    assert tp > 40
+    assert precision >= 0.9
+    assert recall >= 0.8
