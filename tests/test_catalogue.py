@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from bench.catalogue_match import figures, heldout, labels, outcomes
 
+from machikpi.adapters.rulesets import load_ruleset
 from machikpi.core.catalogue import DIRECTIONS, THRESHOLD, catalogue, concept, concepts, match, ranked
+from machikpi.core.evaluation import TableError, evaluate, evaluation_objects, table_from_rows
 from machikpi.samples import gold_rows
 
 
@@ -156,3 +158,74 @@ def test_precision_and_recall_on_the_held_out_names() -> None:
     assert tp > 40
     assert precision >= 0.9
     assert recall >= 0.8
+
+
+# ---------------------------------------------------------------- the catalogue's direction in the evaluation
+
+
+def _row(name: str, unit: str, baseline: float | None, target: float, actual: float) -> dict[str, Any]:
+    return {
+        "doc": "plan.txt",
+        "name": name,
+        "unit": unit,
+        "cumulative": False,
+        "baseline": {"value": baseline, "year": None if baseline is None else 2019},
+        "targets": [{"value": target, "year": 2027, "bound": None}],
+        "actuals": [{"value": actual, "year": 2024}],
+    }
+
+
+def _evaluate(rows: list[dict[str, Any]], **kw: bool) -> list[dict[str, Any]]:
+    ruleset = load_ruleset("baseline-band")
+    return evaluation_objects(evaluate(table_from_rows(rows, 2024, **kw), ruleset))
+
+
+def test_without_the_option_nothing_changes() -> None:
+    [ev] = _evaluate([_row("刑法犯認知件数", "件", None, 500, 400)])
+    assert ev["direction"] is None
+    assert ev["reason"] is not None and "direction unknown" in ev["reason"]
+    assert "direction_note" not in ev
+
+
+def test_the_concept_direction_decides_when_the_plan_does_not() -> None:
+    # no baseline: the plan does not say which way is good; 刑法犯認知件数 is better lower
+    [ev] = _evaluate([_row("刑法犯認知件数", "件", None, 500, 400)], catalogue_directions=True)
+    assert ev["direction"] == "lower"
+    assert ev["direction_note"] == "方向は指標カタログ (crimes) による"
+    assert ev["reason"] is None or "direction unknown" not in ev["reason"]
+    assert ev["target"] == 500
+
+
+def test_a_keep_target_takes_its_good_side_from_the_concept() -> None:
+    plain = _evaluate([_row("健康寿命", "歳", 80.0, 80.0, 81.0)])[0]
+    assert plain["reason"] is not None and "keep target" in plain["reason"]
+    [ev] = _evaluate([_row("健康寿命", "歳", 80.0, 80.0, 81.0)], catalogue_directions=True)
+    assert ev["direction"] == "keep"
+    assert ev["direction_note"] == "方向は指標カタログ (healthy_life_expectancy) による"
+    assert ev["reason"] is None or "keep target" not in ev["reason"]
+
+
+def test_the_plan_wins_over_the_concept() -> None:
+    # 観光入込客数 is usually better higher, but this plan plans a fall: the plan decides
+    [ev] = _evaluate([_row("観光入込客数", "万人", 500.0, 400.0, 450.0)], catalogue_directions=True)
+    assert ev["direction"] == "lower"
+    assert "direction_note" not in ev
+    # an override wins too
+    row = _row("刑法犯認知件数", "件", None, 500, 400) | {"direction": "higher"}
+    [ev] = _evaluate([row], catalogue_directions=True)
+    assert ev["direction"] == "higher" and "direction_note" not in ev
+
+
+def test_an_unmatched_indicator_or_a_keep_concept_gives_no_direction() -> None:
+    rows = [_row("市民提案型事業数", "件", None, 10, 8), _row("人口", "人", None, 10000, 9000)]
+    evs = _evaluate(rows, catalogue_directions=True)
+    assert [e["direction"] for e in evs] == [None, None]
+    assert all("direction_note" not in e for e in evs)
+
+
+def test_a_row_can_name_its_concept() -> None:
+    row = _row("地域の安全の指標", "件", None, 500, 400) | {"concept": "crimes"}
+    [ev] = _evaluate([row], catalogue_directions=True)
+    assert ev["direction"] == "lower" and "crimes" in ev["direction_note"]
+    with pytest.raises(TableError):
+        table_from_rows([row | {"concept": "no_such_concept"}], 2024, catalogue_directions=True)
