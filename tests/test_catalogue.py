@@ -87,6 +87,8 @@ def test_specific_matches(name: str, unit: str | None, expected: str) -> None:
         ("中心市街地周辺の人口", "人"),
         ("英語の学習が楽しいと感じている児童・生徒の割合", "%"),
         ("地域協議体の開催回数", "回"),
+        ("道の駅利用者数", "人"),  # a roadside station, not a railway station
+        ("観光ボランティアガイド案内客数", "人"),
     ],
 )
 def test_non_matches(name: str, unit: str | None) -> None:
@@ -106,6 +108,15 @@ def test_non_matches(name: str, unit: str | None) -> None:
 def test_a_share_never_matches_a_count_concept(name: str, unit: str | None) -> None:
     for m in ranked(name, unit):
         assert not concept(m.concept).is_count, (name, m)
+
+
+def test_a_flow_counted_the_other_way_has_the_other_direction() -> None:
+    net_in = match("社会増減数", "人")
+    net_out = match("転出超過数", "人")
+    assert net_in is not None and net_out is not None
+    assert (net_in.concept, net_out.concept) == ("net_migration", "net_out_migration")
+    assert concept(net_in.concept).direction == "higher"
+    assert concept(net_out.concept).direction == "lower"
 
 
 def test_a_count_never_matches_a_share_concept() -> None:

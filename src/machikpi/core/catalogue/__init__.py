@@ -25,7 +25,7 @@ How a name is scored against a concept (:func:`match`):
   other unit of a kind the concept does not list multiplies the score by 0.7.
 
 A match needs a score of at least :data:`THRESHOLD`; the best concept wins
-(ties: the longer evidence).
+(ties: the longer matched wording or pattern, then the file's order).
 """
 
 from __future__ import annotations
@@ -212,12 +212,13 @@ def concept(cid: str) -> Concept:
     return catalogue().concepts[cid]
 
 
-def _text_hit(c: Concept, text: str) -> tuple[float, str] | None:
-    """The best wording/pattern evidence for ``c`` in normalised ``text``: (score, why)."""
+def _text_hit(c: Concept, text: str) -> tuple[float, int, str] | None:
+    """The best wording/pattern evidence for ``c`` in normalised ``text``:
+    (score, length of the matched text, why)."""
     best: tuple[float, int, str] | None = None
     for w in c.wordings:
         if w == text:
-            return 1.0, f"wording {w}"
+            return 1.0, len(w), f"wording {w}"
         if w in text:
             cand = (0.7 + 0.3 * len(w) / len(text), len(w), f"wording {w}")
             if best is None or cand[:2] > best[:2]:
@@ -230,15 +231,15 @@ def _text_hit(c: Concept, text: str) -> tuple[float, str] | None:
             cand = (score, span, f"pattern {p.pattern}")
             if best is None or cand[:2] > best[:2]:
                 best = cand
-    return (best[0], best[2]) if best else None
+    return best
 
 
-def _bigram_hit(cat: Catalogue, c: Concept, name_bg: set[str], wname: float) -> tuple[float, str] | None:
+def _bigram_hit(cat: Catalogue, c: Concept, name_bg: set[str], wname: float) -> tuple[float, int, str] | None:
     """IDF-weighted bigram overlap of a name (its bigrams ``name_bg``, their summed
     weight ``wname``) with the closest wording of ``c``: the harmonic mean of the
     weighted share of the name's bigrams found in the wording and of the
     wording's found in the name, times 0.9."""
-    best: tuple[float, str] | None = None
+    best: tuple[float, int, str] | None = None
     for w, wb, ww in cat.wording_bigrams[c.id]:
         common = name_bg & wb
         if not common:
@@ -247,7 +248,7 @@ def _bigram_hit(cat: Catalogue, c: Concept, name_bg: set[str], wname: float) -> 
         p, r = wc / wname, wc / ww
         score = 0.9 * 2 * p * r / (p + r)
         if best is None or score > best[0]:
-            best = (score, f"bigrams of {w} ({len(common)}/{len(wb)})")
+            best = (score, 0, f"bigrams of {w} ({len(common)}/{len(wb)})")
     return best
 
 
@@ -281,19 +282,20 @@ def ranked(name: str, unit: str | None = None, definition: str | None = None) ->
         hit = _text_hit(c, text)
         if hit is None and c.id in near:
             hit = _bigram_hit(cat, c, name_bg, wname)
-        score, why = hit if hit else (0.0, "")
+        score, span, why = hit if hit else (0.0, 0, "")
         if defn and not _excluded(c, defn):
             dhit = _text_hit(c, defn)
             if dhit is not None:
-                if score > 0 and not why.startswith("bigrams"):
-                    score, why = min(1.0, score + 0.1), f"{why}; definition: {dhit[1]}"
+                if span > 0:
+                    score, why = min(1.0, score + 0.1), f"{why}; definition: {dhit[2]}"
                 elif score < 0.7:
-                    score, why = 0.7, f"definition: {dhit[1]}"
+                    score, why = 0.7, f"definition: {dhit[2]}"
         if score <= 0:
             continue
         if kind is not None and kind not in c.units:
             score, why = score * 0.7, f"{why}; unit {unit} is not {'/'.join(sorted(c.units))}"
-        out.append((score, len(why), Match(c.id, round(score, 3), why)))
+        out.append((score, span, Match(c.id, round(score, 3), why)))
+    # best score first; a tie goes to the longer matched wording/pattern, then file order
     out.sort(key=lambda t: (-t[0], -t[1]))
     return [m for _, _, m in out]
 
