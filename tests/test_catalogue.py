@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
 from bench.catalogue_match import figures, heldout, labels, outcomes
 
+from machikpi.adapters.cli import main
 from machikpi.adapters.rulesets import load_ruleset
 from machikpi.core.catalogue import DIRECTIONS, THRESHOLD, catalogue, concept, concepts, match, ranked
 from machikpi.core.evaluation import TableError, evaluate, evaluation_objects, table_from_rows
@@ -240,3 +243,19 @@ def test_a_row_can_name_its_concept() -> None:
     assert ev["direction"] == "lower" and "crimes" in ev["direction_note"]
     with pytest.raises(TableError):
         table_from_rows([row | {"concept": "no_such_concept"}], 2024, catalogue_directions=True)
+
+
+def test_the_evaluate_command_takes_catalogue_directions(tmp_path: Path) -> None:
+    rows = [_row("刑法犯認知件数", "件", None, 500, 400), _row("新規就農者数", "人", 10.0, 20.0, 15.0)]
+    src = tmp_path / "rows.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    for flag, expected in (([], [None, "higher"]), (["--catalogue-directions"], ["lower", "higher"])):
+        out = tmp_path / "out.jsonl"
+        assert (
+            main(["evaluate", str(src), "--rules", "baseline-band", "--year", "2024", "-o", str(out), *flag])
+            == 0
+        )
+        evs = [json.loads(x)["evaluation"] for x in out.read_text(encoding="utf-8").splitlines()]
+        assert [e["direction"] for e in evs] == expected
+        assert ("direction_note" in evs[0]) == bool(flag)
+        assert "direction_note" not in evs[1]  # the plan settles it: 10 -> 20
