@@ -79,18 +79,21 @@ def outcomes() -> list[Outcome]:
     return out
 
 
-def heldout() -> list[Outcome]:
+def heldout(batch: str | None = None) -> list[Outcome]:
     """The rows of ``heldout.csv`` (names as typical plans print them, not from the
     samples, labelled by reading before the matcher was run on them), matched
-    with their unit and no definition."""
+    with their unit and no definition; only those of ``batch`` (``"1"``, ``"2"``)
+    when given. Batch 1 was then used to fix the catalogue; batch 2 was written after."""
     text = resources.files("machikpi.core.catalogue").joinpath("heldout.csv").read_text(encoding="utf-8")
     out = []
     for row in csv.DictReader(text.splitlines()):
+        if batch is not None and row["batch"] != batch:
+            continue
         unit = row["unit"] or None
         m = match(row["name"], unit)
         out.append(
             Outcome(
-                doc="heldout",
+                doc=f"heldout {row['batch']}",
                 name=row["name"],
                 group="",
                 unit=unit,
@@ -133,7 +136,8 @@ def main() -> None:
         "labels.csv (gold of seeds and corpus; the catalogue was written with these names in view)",
         outcomes(),
     )
-    report("heldout.csv (names not from the samples)", heldout())
+    report("heldout.csv batch 1 (names not from the samples; later used for fixes)", heldout("1"))
+    report("heldout.csv batch 2 (names not from the samples, written after those fixes)", heldout("2"))
 
 
 if __name__ == "__main__":

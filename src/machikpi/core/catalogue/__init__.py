@@ -15,7 +15,8 @@ How a name is scored against a concept (:func:`match`):
   pattern found in it, ``0.7 + 0.3 × (matched length / name length)``;
 * failing those, distinctive bigrams: the IDF-weighted overlap of the name's
   character bigrams with a wording's, scaled by ``0.9`` (so only a near
-  rewording passes the threshold);
+  rewording passes the threshold), counted only when the name holds at least
+  :data:`BIGRAM_COVERAGE` of the wording's weighted bigrams;
 * the definition is searched for wordings and patterns too: a hit scores
   ``0.7`` on its own, and adds ``0.1`` to a name hit of the same concept;
 * a word of the concept's ``exclude`` list in the text vetoes the concept;
@@ -44,6 +45,10 @@ from ..text import nfkc, remove_spaces
 #: wording contained in the name always passes (≥ 0.7) while a wrong unit kind
 #: (× 0.7) or a bigram overlap below about two thirds does not.
 THRESHOLD = 0.6
+#: The least IDF-weighted share of a wording's bigrams a name must hold for bigram
+#: evidence: the bigrams a name lacks must be the common ones (の, 受), not the
+#: distinctive ones (``放課後児童クラブ登録児童数`` lacks 待機 of ``…待機児童数``).
+BIGRAM_COVERAGE = 0.85
 #: Allowed values of a concept's ``direction``.
 DIRECTIONS = ("higher", "lower", "keep")
 #: Unit kinds that are shares (a part of a whole, a ratio) and kinds that are counts.
@@ -238,7 +243,8 @@ def _bigram_hit(cat: Catalogue, c: Concept, name_bg: set[str], wname: float) -> 
     """IDF-weighted bigram overlap of a name (its bigrams ``name_bg``, their summed
     weight ``wname``) with the closest wording of ``c``: the harmonic mean of the
     weighted share of the name's bigrams found in the wording and of the
-    wording's found in the name, times 0.9."""
+    wording's found in the name, times 0.9; a wording of which the name holds less
+    than :data:`BIGRAM_COVERAGE` of the weight counts for nothing."""
     best: tuple[float, int, str] | None = None
     for w, wb, ww in cat.wording_bigrams[c.id]:
         common = name_bg & wb
@@ -246,6 +252,8 @@ def _bigram_hit(cat: Catalogue, c: Concept, name_bg: set[str], wname: float) -> 
             continue
         wc = sum(cat.idf[b] for b in common)
         p, r = wc / wname, wc / ww
+        if r < BIGRAM_COVERAGE:
+            continue  # a distinctive part of the wording (待機, 公共交通) is missing from the name
         score = 0.9 * 2 * p * r / (p + r)
         if best is None or score > best[0]:
             best = (score, 0, f"bigrams of {w} ({len(common)}/{len(wb)})")
