@@ -42,11 +42,15 @@ def read_rows(path: Path) -> tuple[list[dict[str, Any]], list[int]]:
     return rows, lines
 
 
-def evaluate_rows(rows: list[dict[str, Any]], rules: str, year: int) -> list[dict[str, Any]]:
+def evaluate_rows(
+    rows: list[dict[str, Any]], rules: str, year: int, *, catalogue_directions: bool = False
+) -> list[dict[str, Any]]:
     """The rows with an ``evaluation`` object for ``year`` under rule set
-    ``rules`` (preset name or path). Raises :class:`TableError` for a bad row."""
+    ``rules`` (preset name or path); with ``catalogue_directions``, the indicator
+    catalogue's usual direction where the plan does not settle it. Raises
+    :class:`TableError` for a bad row."""
     ruleset = load_ruleset(rules)
-    table = table_from_rows(rows, year)
+    table = table_from_rows(rows, year, catalogue_directions=catalogue_directions)
     evaluations = evaluation_objects(evaluate(table, ruleset))
     return [{**row, "evaluation": ev} for row, ev in zip(rows, evaluations, strict=True)]
 
@@ -55,7 +59,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     """Run ``machikpi evaluate``; returns the exit code."""
     rows, lines = read_rows(args.rows)
     try:
-        out_rows = evaluate_rows(rows, args.rules, args.year)
+        out_rows = evaluate_rows(rows, args.rules, args.year, catalogue_directions=args.catalogue_directions)
     except TableError as e:
         line = lines[e.index] if e.index is not None else None
         raise DocumentError(e.message, doc=str(args.rows), line=line, column=e.field) from e
@@ -82,4 +86,10 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--year", required=True, type=int, metavar="FY", help="fiscal year evaluated, e.g. 2023")
     p.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
+    p.add_argument(
+        "--catalogue-directions",
+        action="store_true",
+        help="where the plan does not settle which way is good, take the indicator catalogue's usual direction"
+        " (the evaluation then says 方向は指標カタログ (concept) による)",
+    )
     p.set_defaults(func=cmd_evaluate)

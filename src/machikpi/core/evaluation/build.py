@@ -6,6 +6,13 @@ year, bound), the actual of the evaluated year (a cell of ``actuals`` whose
 whether ``unit == "%"``. An optional input-only row field ``direction``
 (``higher``/``lower``/``keep``) overrides the inferred direction.
 
+**Catalogue directions** (``catalogue_directions=True``, off by default): each
+row's indicator is matched to the indicator catalogue
+(:func:`machikpi.core.catalogue.match` on ``name``, ``unit``, ``definition``;
+an input-only row field ``concept`` naming a concept id is taken instead), and
+the concept's usual direction is kept as a fallback, used only where the plan
+does not settle the direction (:func:`.direction.apply_fallback`).
+
 **Baseline year missing** (``baseline.year`` null but a baseline value given):
 the earliest baseline year printed anywhere in the same plan (same ``doc``)
 is used. A plan's baseline column is one 策定時 snapshot; its earliest
@@ -23,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from ..catalogue import concept as catalogue_concept
+from ..catalogue import match as catalogue_match
 from ..model import CellStatus, Indicator, Series
 from .codes import BOUND_CODES, DIRECTION_CODES
 from .table import SeriesTable, TableError, make_table
@@ -93,11 +102,45 @@ def _assemble(recs: list[dict[str, Any]], year: int) -> SeriesTable:
         cumulative=[r["cumulative"] for r in recs],
         percent=[r["percent"] for r in recs],
         direction_override=[r["override"] for r in recs],
+        direction_fallback=[r.get("fallback", 0) for r in recs],
+        concept=[r.get("concept", "") for r in recs],
     )
 
 
-def table_from_rows(rows: Sequence[Mapping[str, Any]], year: int) -> SeriesTable:
-    """A table evaluating every KPI row for fiscal ``year``.
+def _catalogue_direction(
+    name: object, unit: object, definition: object, concept_id: object, index: int
+) -> tuple[int, str]:
+    """(direction code, concept id) of an indicator in the catalogue; (0, "") when none."""
+    if concept_id is not None:
+        if not isinstance(concept_id, str):
+            raise TableError(
+                f"concept must be a concept id, got {concept_id!r}", index=index, field="concept"
+            )
+        try:
+            c = catalogue_concept(concept_id)
+        except KeyError:
+            raise TableError(
+                f"no concept {concept_id!r} in the catalogue", index=index, field="concept"
+            ) from None
+        return DIRECTION_CODES[c.direction], c.id
+    if not isinstance(name, str) or not name:
+        return 0, ""
+    m = catalogue_match(
+        name,
+        unit if isinstance(unit, str) else None,
+        definition if isinstance(definition, str) else None,
+    )
+    if m is None:
+        return 0, ""
+    return DIRECTION_CODES[catalogue_concept(m.concept).direction], m.concept
+
+
+def table_from_rows(
+    rows: Sequence[Mapping[str, Any]], year: int, *, catalogue_directions: bool = False
+) -> SeriesTable:
+    """A table evaluating every KPI row for fiscal ``year``; with
+    ``catalogue_directions`` each row also carries its catalogue concept's usual
+    direction as a fallback (module docstring).
 
     Raises :class:`TableError` with ``index`` (0-based row) and ``field`` for
     a field of the wrong type or value.
@@ -159,6 +202,11 @@ def table_from_rows(rows: Sequence[Mapping[str, Any]], year: int) -> SeriesTable
                 "override": DIRECTION_CODES.get(override, 0) if override else 0,
             }
         )
+        if catalogue_directions:
+            fb, cid = _catalogue_direction(
+                row.get("name"), row.get("unit"), row.get("definition"), row.get("concept"), i
+            )
+            recs[-1]["fallback"], recs[-1]["concept"] = fb, cid
     return _assemble(recs, year)
 
 

@@ -14,6 +14,14 @@ Inference, in order (first that applies):
    with the good side unknown — reported, not guessed;
 5. otherwise (no baseline or no target, no bound) unknown.
 
+Only then, and only for a table built with catalogue directions
+(``direction_fallback``), :func:`apply_fallback`: where the plan leaves the
+good side unknown (no override, no bound, no baseline → target change), the
+usual direction of the indicator's concept in the indicator catalogue
+(:mod:`machikpi.core.catalogue`) is taken — an unknown direction becomes the
+concept's, and a ``keep`` target (target equals baseline) takes its good side
+from it. The rows so decided are returned, so the output can say so.
+
 Besides the direction, :func:`infer_direction` returns the *good side*
 ``sign``: +1 when a larger actual is better, -1 when smaller is better, 0 when
 unknown (no grade can be given then).
@@ -24,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from .codes import BOUND_MAX, BOUND_MIN, DIR_HIGHER, DIR_KEEP, DIR_LOWER, DIR_UNKNOWN
-from .table import FloatArray, IntArray, SeriesTable
+from .table import BoolArray, FloatArray, IntArray, SeriesTable
 
 
 def infer_direction(table: SeriesTable, target: FloatArray, bound: IntArray) -> tuple[IntArray, IntArray]:
@@ -56,3 +64,19 @@ def infer_direction(table: SeriesTable, target: FloatArray, bound: IntArray) -> 
         ov == DIR_HIGHER, 1, np.where(ov == DIR_LOWER, -1, np.where(ov == DIR_KEEP, keep_sign, sign))
     )
     return direction.astype(np.int8), sign.astype(np.int8)
+
+
+def apply_fallback(
+    table: SeriesTable, direction: IntArray, sign: IntArray
+) -> tuple[IntArray, IntArray, BoolArray]:
+    """(direction, sign, used): :func:`infer_direction`'s result with the catalogue's
+    direction (``table.direction_fallback``) where the plan leaves the good side
+    unknown (``sign == 0``, no override); ``used`` marks those rows. A concept whose
+    usual direction is ``keep`` gives no good side and changes nothing."""
+    fb = table.direction_fallback
+    open_side = (sign == 0) & (table.direction_override == DIR_UNKNOWN)
+    used = open_side & ((fb == DIR_HIGHER) | (fb == DIR_LOWER))
+    unknown = used & (direction == DIR_UNKNOWN)
+    direction = np.where(unknown, fb, direction).astype(np.int8)
+    sign = np.where(used, np.where(fb == DIR_HIGHER, 1, -1), sign).astype(np.int8)
+    return direction, sign, used

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import codes as C
-from .direction import infer_direction
+from .direction import apply_fallback, infer_direction
 from .measures import Measures, compute_measures
 from .ruleset import RuleSet
 from .table import BoolArray, FloatArray, IntArray, SeriesTable, YearArray
@@ -26,7 +26,9 @@ class EvaluationResult:
     side (+1/-1/0); ``target``/``target_year`` the target measured against;
     measures as in :mod:`.measures` (fractions); ``grade`` int16 index into
     ``ruleset.grades`` (-1: not graded); ``points`` float (``NaN``: none);
-    ``reason`` int8 code (:data:`codes.REASONS`, 0 when graded).
+    ``reason`` int8 code (:data:`codes.REASONS`, 0 when graded);
+    ``direction_from_catalogue`` bool: the good side came from the indicator
+    catalogue (the plan did not settle it), ``concept`` the concept id per row.
     """
 
     ruleset: RuleSet
@@ -40,6 +42,8 @@ class EvaluationResult:
     grade: npt.NDArray[np.int16]
     points: FloatArray
     reason: IntArray
+    direction_from_catalogue: BoolArray
+    concept: npt.NDArray[np.str_]
 
     def __len__(self) -> int:
         return int(self.year.shape[0])
@@ -79,6 +83,7 @@ def evaluate(table: SeriesTable, ruleset: RuleSet) -> EvaluationResult:
     n = len(table)
     target, target_year, bound = pick_target(table)
     direction, sign = infer_direction(table, target, bound)
+    direction, sign, from_catalogue = apply_fallback(table, direction, sign)
     m = compute_measures(table, target, target_year, sign)
     a, b = table.actual, table.baseline_value
     has_b = ~np.isnan(b)
@@ -150,4 +155,6 @@ def evaluate(table: SeriesTable, ruleset: RuleSet) -> EvaluationResult:
         grade=grade,
         points=points,
         reason=reason,
+        direction_from_catalogue=from_catalogue,
+        concept=table.concept,
     )

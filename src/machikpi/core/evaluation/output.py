@@ -25,7 +25,9 @@ def evaluation_objects(result: EvaluationResult) -> list[dict[str, Any]]:
     ``target``, ``expected``, ``achievement_rate`` and ``progress_rate``
     (fractions, rounded to 6 decimals), ``grade`` (the rule set's string;
     where it cannot grade, the rule set's ``cannot_grade`` grade or ``None``),
-    ``points`` and ``reason`` (``None`` when graded).
+    ``points`` and ``reason`` (``None`` when graded). A row whose good side came
+    from the indicator catalogue (the plan did not settle it) has one more field,
+    ``direction_note``: ``方向は指標カタログ (<concept id>) による``.
     """
     rs = result.ruleset
     m = result.measures
@@ -40,23 +42,26 @@ def evaluation_objects(result: EvaluationResult) -> list[dict[str, Any]]:
         result.grade.tolist(),
         result.points.tolist(),
         result.reason.tolist(),
+        result.direction_from_catalogue.tolist(),
+        result.concept.tolist(),
         strict=True,
     )
     out: list[dict[str, Any]] = []
-    for year, d, actual, target, expected, rate, progress, g, pts, why in cols:
-        out.append(
-            {
-                "year": int(year),
-                "rules": rs.name,
-                "direction": DIRECTION_NAMES[d],
-                "actual": _num(actual),
-                "target": _num(target),
-                "expected": _num(expected, 6),
-                "achievement_rate": _num(rate, 6),
-                "progress_rate": _num(progress, 6),
-                "grade": rs.grades[g] if g >= 0 else rs.cannot_grade,
-                "points": _num(pts),
-                "reason": REASONS[why],
-            }
-        )
+    for year, d, actual, target, expected, rate, progress, g, pts, why, from_catalogue, cid in cols:
+        obj: dict[str, Any] = {
+            "year": int(year),
+            "rules": rs.name,
+            "direction": DIRECTION_NAMES[d],
+            "actual": _num(actual),
+            "target": _num(target),
+            "expected": _num(expected, 6),
+            "achievement_rate": _num(rate, 6),
+            "progress_rate": _num(progress, 6),
+            "grade": rs.grades[g] if g >= 0 else rs.cannot_grade,
+            "points": _num(pts),
+            "reason": REASONS[why],
+        }
+        if from_catalogue:
+            obj["direction_note"] = f"方向は指標カタログ ({cid}) による"
+        out.append(obj)
     return out

@@ -55,6 +55,11 @@ class SeriesTable:
     - ``direction_override`` (n,) int8: ``DIR_UNKNOWN`` (0) for none, else
       ``DIR_HIGHER``/``DIR_LOWER``/``DIR_KEEP``.
     - ``weight`` (n,) float64: weight for a weighted roll-up (1.0 by default).
+    - ``direction_fallback`` (n,) int8: the usual direction of the indicator's
+      concept in the indicator catalogue (:mod:`machikpi.core.catalogue`),
+      ``DIR_UNKNOWN`` (0) for none; used only where the plan does not settle
+      the direction (:func:`machikpi.core.evaluation.direction.apply_fallback`).
+    - ``concept`` (n,) str: the concept id the fallback comes from (``""`` for none).
 
     Raises :class:`TableError` from :meth:`check` when shapes disagree.
     """
@@ -71,6 +76,8 @@ class SeriesTable:
     percent: BoolArray
     direction_override: IntArray
     weight: FloatArray
+    direction_fallback: IntArray
+    concept: npt.NDArray[np.str_]
 
     def __len__(self) -> int:
         return int(self.year.shape[0])
@@ -87,6 +94,8 @@ class SeriesTable:
             "percent",
             "direction_override",
             "weight",
+            "direction_fallback",
+            "concept",
         ):
             col = getattr(self, name)
             if col.shape != (n,):
@@ -114,12 +123,14 @@ def make_table(
     percent: npt.ArrayLike | None = None,
     direction_override: npt.ArrayLike | None = None,
     weight: npt.ArrayLike | None = None,
+    direction_fallback: npt.ArrayLike | None = None,
+    concept: npt.ArrayLike | None = None,
 ) -> SeriesTable:
     """Build a checked :class:`SeriesTable` from array-likes, converting dtypes.
 
     ``target_value``/``target_year`` may be 1-D (one target per series); the
     optional columns default to "no bound", "not tallying", "not cumulative",
-    "not %", "no override" and weight 1. ``year`` may be a scalar (the same
+    "not %", "no override", weight 1 and no catalogue direction. ``year`` may be a scalar (the same
     year for every row). Raises :class:`TableError` on shape mismatch.
     """
     bv = np.asarray(baseline_value, dtype=np.float64)
@@ -155,6 +166,10 @@ def make_table(
             np.zeros(n, np.int8) if direction_override is None else np.asarray(direction_override, np.int8)
         ),
         weight=np.ones(n, np.float64) if weight is None else np.asarray(weight, np.float64),
+        direction_fallback=(
+            np.zeros(n, np.int8) if direction_fallback is None else np.asarray(direction_fallback, np.int8)
+        ),
+        concept=np.full(n, "", np.str_) if concept is None else np.asarray(concept, np.str_),
     )
     table.check()
     return table
