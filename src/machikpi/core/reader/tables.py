@@ -238,10 +238,10 @@ class TableReader(RowTables, Streams, ListForms, Footnotes):
         if opener == "" and len(text) <= 20 and not is_prose(text):
             self._opener = remove_spaces(text)
         elif opener and remove_spaces(text) == opener and self._since_table:
-            title = self.outline.enter_next_listed()
-            if title:
-                ln.kind, ln.note = "heading", f"page opener: next listed heading {title}"
-                self.warn(ln.no, f"見出し「{title}」が印字されていないため、章の一覧の順から補いました")
+            listed_title = self.outline.enter_next_listed()
+            if listed_title:
+                ln.kind, ln.note = "heading", f"page opener: next listed heading {listed_title}"
+                self.warn(ln.no, f"見出し「{listed_title}」が印字されていないため、章の一覧の順から補いました")
                 self._since_table = False
                 return i + 1
         return self.prose(i)
