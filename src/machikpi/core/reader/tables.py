@@ -241,7 +241,9 @@ class TableReader(RowTables, Streams, ListForms, Footnotes):
             listed_title = self.outline.enter_next_listed()
             if listed_title:
                 ln.kind, ln.note = "heading", f"page opener: next listed heading {listed_title}"
-                self.warn(ln.no, f"見出し「{listed_title}」が印字されていないため、章の一覧の順から補いました")
+                self.warn(
+                    ln.no, f"見出し「{listed_title}」が印字されていないため、章の一覧の順から補いました"
+                )
                 self._since_table = False
                 return i + 1
         return self.prose(i)
