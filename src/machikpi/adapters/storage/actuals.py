@@ -59,6 +59,8 @@ class SeriesInfo:
     current: tuple[float | None, str, str] | None
     known: tuple[float, ...]
     present: bool
+    #: the years that take actual values (:func:`~machikpi.adapters.actual_entry.year_window`), when known
+    years: tuple[int | None, int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class StoredSeries:
                 "indicator__plan_id",
                 "indicator__plan__doc",
                 "indicator__plan__title",
+                "indicator__plan__audit_period",
             )
         )
         nodes = list(
@@ -139,6 +142,8 @@ class StoredSeries:
 
     def for_year(self, year: int) -> list[SeriesInfo]:
         """The :class:`SeriesInfo` of every series read, for entering fiscal ``year``."""
+        from ..actual_entry import year_window
+
         out: list[SeriesInfo] = []
         for r in self.rows:
             sid = r["id"]
@@ -175,6 +180,7 @@ class StoredSeries:
                     current=current,
                     known=tuple(known),
                     present=r["present"] and r["indicator__present"],
+                    years=year_window(r["indicator__plan__audit_period"], baseline[1] if baseline else None),
                 )
             )
         return out

@@ -50,15 +50,10 @@ class ValueForm(forms.Form):
             self.parsed = parse_value(raw, self.unit)
         except ValueError as e:
             raise forms.ValidationError(
-                _("「%(raw)s」は数値として読めません。%(unit_hint)s(詳細: %(detail)s)")
-                % {
-                    "raw": raw,
-                    "unit_hint": _(
-                        "数字で入力してください(例: 1,234 / 12.5 / △3)。単位は「%(unit)s」のみ使えます。"
-                    )
-                    % {"unit": self.unit or _("なし")},
-                    "detail": str(e),
-                }
+                _(
+                    "%(detail)s。数字で入力してください(例: 1,234 / 12.5 / △3)。単位は「%(unit)s」のみ使えます。"
+                )
+                % {"detail": str(e), "unit": self.unit or _("なし")}
             ) from e
         return raw
 

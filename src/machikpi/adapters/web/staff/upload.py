@@ -282,7 +282,13 @@ def _confirm(request: HttpRequest, token: str) -> HttpResponse:
                 (e.series_id, e.year): seen[f"{e.series_id}:{e.year}"] for e in preview.checked.entries
             },
         )
-    except (ActualConflict, MachikpiError) as err:
+    except ActualConflict:
+        messages.error(
+            request,
+            _("登録していません(すべて取り消しました): 確認の後に、ほかの人が値を変更しました。"),
+        )
+        return _render_preview(request, token, preview, status)
+    except MachikpiError as err:
         messages.error(request, _("登録していません(すべて取り消しました): %(error)s") % {"error": err})
         return _render_preview(request, token, preview, status)
     _forget(request, token)

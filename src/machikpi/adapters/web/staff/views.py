@@ -42,7 +42,7 @@ from django.views.decorators.http import require_POST
 
 from ....core.errors import MachikpiError
 from ....core.periods import fiscal_year_of, to_wareki
-from ...actual_entry import MIN_YEAR, outlier
+from ...actual_entry import MIN_YEAR, impossible, outlier, year_window
 from ...storage import models as db
 from ...storage.actuals import ActualConflict, RevertError, approve_actual, record_actual, revert_change
 from ...storage.tree import node_chain
@@ -382,6 +382,19 @@ def _value_context(request: HttpRequest, series: db.Series, year: int, **extra: 
     )
 
 
+def _known(series: db.Series, year: int) -> tuple[float, ...]:
+    """The known numbers of ``series`` besides ``year``'s value: baseline, targets, other years' actuals."""
+    known = [c.value for c in series.cells.all() if c.value is not None and c.kind != db.Cell.ACTUAL]
+    known += [
+        v
+        for v in db.ActualValue.objects.filter(series=series)
+        .exclude(year=year)
+        .values_list("value", flat=True)
+        if v is not None
+    ]
+    return tuple(known)
+
+
 @roles(PLANNING, DEPARTMENT)
 def value(request: HttpRequest, series_id: int, year: int) -> HttpResponse:
     """GET: the form with the stored value and the version it was read at.
@@ -391,12 +404,27 @@ def value(request: HttpRequest, series_id: int, year: int) -> HttpResponse:
     check_enter(request.user, series.indicator)
     unit = series.indicator.unit
     year_error = None
-    if not MIN_YEAR <= year <= latest_fiscal_year():
-        year_error = _("%(year)s年度の実績値は入力できません(%(min)s〜%(max)s年度のみ)。") % {
+    if year > latest_fiscal_year():
+        year_error = _("%(year)s年度はまだ来ていません。実績値を入力できるのは%(max)s年度までです。") % {
             "year": year,
-            "min": MIN_YEAR,
             "max": latest_fiscal_year(),
         }
+    elif year < MIN_YEAR:
+        year_error = _("%(min)s年度より前の実績値は入力できません。") % {"min": MIN_YEAR}
+    else:
+        baseline_year = next(
+            (c.year for c in series.cells.all() if c.kind == db.Cell.BASELINE and c.year is not None), None
+        )
+        window = year_window(series.indicator.plan.audit_period, baseline_year)
+        if window is not None and window[0] is not None and year < window[0]:
+            year_error = _(
+                "%(year)s年度は計画の期間外です。この指標の実績値は基準値の%(start)s年度から入力できます。"
+            ) % {"year": year, "start": window[0]}
+        elif window is not None and window[1] is not None and year > window[1]:
+            year_error = _("%(year)s年度は計画の期間外です。計画の最終年度は%(end)s年度です。") % {
+                "year": year,
+                "end": window[1],
+            }
     back = reverse("staff:my_updates") + f"?year={year}"
     if request.method != "POST" or year_error:
         actual = db.ActualValue.objects.filter(series=series, year=year).first()
@@ -416,7 +444,10 @@ def value(request: HttpRequest, series_id: int, year: int) -> HttpResponse:
         raw = form.cleaned_data["value"]
         number = form.parsed
         note = form.cleaned_data["note"]
-        grade = check_grade(series.pk, year, number, raw)
+        why_not = impossible(number, unit, series.indicator.name, _known(series, year))
+        if why_not:
+            form.add_error("value", _("この値は入力できません: %(why)s。") % {"why": why_not})
+        grade = check_grade(series.pk, year, number, raw) if not why_not else None
         if grade is not None and grade.falls and not note:
             form.add_error(
                 "note",
@@ -469,15 +500,7 @@ def value(request: HttpRequest, series_id: int, year: int) -> HttpResponse:
         )
         return render(request, "web/staff/conflict.html", ctx, status=409)
 
-    known = [c.value for c in series.cells.all() if c.value is not None and c.kind != db.Cell.ACTUAL]
-    known += [
-        v
-        for v in db.ActualValue.objects.filter(series=series)
-        .exclude(year=year)
-        .values_list("value", flat=True)
-        if v is not None
-    ]
-    why = outlier(number, tuple(known))
+    why = outlier(number, _known(series, year))
     if why:
         warning = _("値を確認してください: %(why)s") % {"why": why}
     if outcome.action == "same":
