@@ -151,13 +151,16 @@ def test_revert_on_the_history_page_restores_the_published_value(
 
     goto(planner, f"/staff/history/?plan={demo.plan_id}&indicator={demo.indicator_id}")
     latest = planner.locator("tbody tr").first
-    assert "2100 (approved)" in latest.inner_text()
-    latest.get_by_role("button", name=re.compile("^取り消す")).click()
+    assert "2100 (承認済)" in latest.inner_text()
+    latest.get_by_role("link", name=re.compile("^取り消す")).click()
+    # a revert asks for confirmation and a reason
+    planner.get_by_label(re.compile("^取り消しの理由")).fill("訂正を戻す(ブラウザテスト)")
+    planner.get_by_role("button", name="取り消す").click()
     assert "を取り消しました" in messages(planner)
     revert = planner.locator("tbody tr").first
-    assert "1987 (approved)" in revert.inner_text()
+    assert "1987 (承認済)" in revert.inner_text() and "訂正を戻す(ブラウザテスト)" in revert.inner_text()
     # the revert is itself a change in the history, and the reverted change can no longer be reverted
-    assert planner.locator("tbody tr").nth(1).get_by_role("button").count() == 0
+    assert planner.locator("tbody tr").nth(1).get_by_role("link", name=re.compile("^取り消す")).count() == 0
 
     assert public_actuals(citizen, site)["2025年度"] == "1,987億円"
     assert "2,100" not in public_text(citizen)
@@ -208,11 +211,13 @@ def test_an_approved_entry_is_reverted_on_the_history_page(new_page: NewPage, si
     entered = (
         planner.locator("tbody tr")
         .filter(has=planner.locator("td:nth-child(4)", has_text=re.compile("^変更$")))
-        .filter(has_text="2,050 (draft)")
+        .filter(has_text="2,050 (下書き)")
     )
     assert entered.count() == 1
-    assert entered.get_by_role("button", name=re.compile("^取り消す")).count() == 1, "no revert button"
-    entered.get_by_role("button", name=re.compile("^取り消す")).click()
+    assert entered.get_by_role("link", name=re.compile("^取り消す")).count() == 1, "no revert link"
+    entered.get_by_role("link", name=re.compile("^取り消す")).click()
+    planner.get_by_label(re.compile("^取り消しの理由")).fill("誤入力")
+    planner.get_by_role("button", name="取り消す").click()
     assert "を取り消しました" in messages(planner)
     assert public_actuals(citizen, site)["2025年度"] == "1,987億円"
     grades = citizen.locator("table", has=citizen.locator("caption", has_text="年度ごとの評価"))

@@ -56,7 +56,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import DocumentError, MachikpiError, PeriodError
 from ..core.periods import fiscal_year_of, read_period, to_wareki
@@ -70,6 +70,9 @@ if TYPE_CHECKING:  # the storage module needs Django set up; this module does no
 
 SHEET = "実績入力"
 HELP_SHEET = "説明"
+#: the read-only sheet of earlier years' published values (a department's workbook)
+EARLIER_SHEET = "過去の実績"
+DEPARTMENT = "担当課"
 ID, PLAN, PATH, NAME, GROUP, UNIT, BASELINE, TARGET, LAST, YEAR, VALUE, NOTE = (
     "ID",
     "計画",
@@ -176,18 +179,32 @@ def _last_text(info: SeriesInfo) -> str:
     return f"{format_number(value)}{info.unit or ''} ({year}年度)"
 
 
-def write_template(infos: list[SeriesInfo], year: int, path: Path) -> int:
+def write_template(
+    infos: list[SeriesInfo],
+    year: int,
+    path: Path,
+    *,
+    departments: Mapping[int, str] | None = None,
+    earlier: Mapping[int, Mapping[int, str]] | None = None,
+) -> int:
     """Write the entry workbook for fiscal year ``year`` to ``path`` (one row per
-    series of ``infos``, stored values of ``year`` filled in). Returns the row count."""
+    series of ``infos``, stored values of ``year`` filled in). Returns the row count.
+
+    A department's workbook (the staff area's download) passes ``departments``
+    (series id → 担当課: a 担当課 column after 備考) and ``earlier`` (series id
+    → {year: published value} of the years before ``year``): those go to the
+    sheet 過去の実績, and both sheets are protected except the cells to fill
+    (実績値, 備考), so the earlier years are read-only."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
 
+    columns = list(COLUMNS) + ([DEPARTMENT] if departments is not None else [])
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = SHEET
-    ws.append(list(COLUMNS))
+    ws.append(columns)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="FFF2CC")
     for cell in ws[1]:
@@ -214,6 +231,7 @@ def write_template(infos: list[SeriesInfo], year: int, path: Path) -> int:
                 year,
                 value,
                 note,
+                *([departments.get(info.series_id, "")] if departments is not None else []),
             ]
         )
     value_col = COLUMNS.index(VALUE) + 1
@@ -221,7 +239,13 @@ def write_template(infos: list[SeriesInfo], year: int, path: Path) -> int:
     for r in range(2, len(infos) + 2):
         ws.cell(row=r, column=value_col).fill = fill
         ws.cell(row=r, column=note_col).fill = fill
-    for i, name in enumerate(COLUMNS, start=1):
+        if earlier is not None:
+            ws.cell(row=r, column=value_col).protection = Protection(locked=False)
+            ws.cell(row=r, column=note_col).protection = Protection(locked=False)
+    if earlier is not None:
+        ws.protection.sheet = True  # no password: it guards against slips, not against the user
+        ws.protection.formatColumns = False  # widths may still be changed
+    for i, name in enumerate(columns, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = _WIDTHS.get(name, 12)
         if name in (PATH, NAME):
@@ -230,13 +254,46 @@ def write_template(infos: list[SeriesInfo], year: int, path: Path) -> int:
     ws.column_dimensions["A"].hidden = True
     ws.freeze_panes = "B2"
 
+    if earlier is not None:
+        _earlier_sheet(wb, infos, year, earlier, bold)
     help_ws = wb.create_sheet(HELP_SHEET)
-    for line in _help_lines(year):
+    lines = _help_lines(year)
+    if earlier is not None:
+        lines.append(
+            f"「{EARLIER_SHEET}」シートは前年度までの公開中(承認済み)の値です。参照用で、変更できません。"
+        )
+    for line in lines:
         help_ws.append([line])
     help_ws.column_dimensions["A"].width = 100
     path.parent.mkdir(parents=True, exist_ok=True)
     text_only(wb).save(path)
     return len(infos)
+
+
+def _earlier_sheet(
+    wb: Any, infos: list[SeriesInfo], year: int, earlier: Mapping[int, Mapping[int, str]], bold: Any
+) -> None:
+    """The protected sheet of earlier years' published values, one row per series."""
+    from openpyxl.utils import get_column_letter
+
+    years = sorted({y for values in earlier.values() for y in values if y < year})
+    ws = wb.create_sheet(EARLIER_SHEET)
+    ws.append([ID, PLAN, NAME, GROUP, UNIT, *(f"{y}年度" for y in years)])
+    for cell in ws[1]:
+        cell.font = bold
+    for info in infos:
+        values = earlier.get(info.series_id, {})
+        ws.append(
+            [info.series_id, info.plan_title, info.name, info.group or "", info.unit or ""]
+            + [values.get(y, "") for y in years]
+        )
+    ws.column_dimensions["A"].hidden = True
+    for letter, width in (("B", 24), ("C", 40)):
+        ws.column_dimensions[letter].width = width
+    for i in range(len(years)):
+        ws.column_dimensions[get_column_letter(6 + i)].width = 14
+    ws.freeze_panes = "D2"
+    ws.protection.sheet = True
 
 
 def _help_lines(year: int) -> list[str]:

@@ -379,7 +379,7 @@ def revert_change(change_id: int, who: str, *, note: str = "") -> db.ActualChang
         raise RevertError("only the latest change of a value can be reverted; revert the later ones first")
     old_status = change.old_status or db.ActualValue.DRAFT
     earlier = actual.history.filter(id__lt=change.id).order_by("-id")
-    previous = earlier.first()
+    previous = earlier.exclude(action=db.ActualChange.RETURN).first()  # a return's note is its reason
     published = earlier.filter(new_status=db.ActualValue.APPROVED).first()
     revert = db.ActualChange.objects.create(
         actual=actual,
@@ -414,3 +414,40 @@ def revert_change(change_id: int, who: str, *, note: str = "") -> db.ActualChang
         actual.approved_at = None
     actual.save()
     return revert
+
+
+def return_actual(actual_id: int, who: str, *, reason: str, expected_version: int | None = None) -> bool:
+    """Send the draft ``actual_id`` back to its department (差し戻し): its status
+    becomes ``returned`` and a ``return`` change records ``who`` and the
+    ``reason`` (its note); the value and the published value stay as they are.
+    Returns ``False`` (and writes nothing) when it is not a draft. Call it
+    inside a transaction. Raises ``ActualValue.DoesNotExist``, ``ValueError``
+    for an empty reason, and :class:`ActualConflict` when ``expected_version``
+    is given and differs."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a return needs a reason")
+    actual = db.ActualValue.objects.select_for_update().get(pk=actual_id)
+    if expected_version is not None and actual.version != expected_version:
+        raise ActualConflict(
+            f"the value was changed by {actual.entered_by} after you opened it; look at it again",
+            (actual.value, actual.raw, actual.note, actual.status, actual.version, actual.entered_by),
+        )
+    if actual.status != db.ActualValue.DRAFT:
+        return False
+    db.ActualChange.objects.create(
+        actual=actual,
+        action=db.ActualChange.RETURN,
+        who=who,
+        old_value=actual.value,
+        new_value=actual.value,
+        old_raw=actual.raw,
+        new_raw=actual.raw,
+        old_status=actual.status,
+        new_status=db.ActualValue.RETURNED,
+        note=reason,
+    )
+    actual.status = db.ActualValue.RETURNED
+    actual.version += 1
+    actual.save()
+    return True

@@ -62,6 +62,26 @@ class ValueForm(forms.Form):
         return str(self.cleaned_data.get("note") or "").strip()
 
 
+class ReasonForm(forms.Form):
+    """The reason of a return (差し戻し) or a revert (取り消し), required; ``version``
+    is the version of the value the user saw (a return checks it)."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        error_messages={"required": gettext_lazy("理由を入力してください。")},
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+
+    def clean_reason(self) -> str:
+        """The reason, stripped; not empty."""
+        text = str(self.cleaned_data["reason"]).strip()
+        if not text:
+            raise forms.ValidationError(_("理由を入力してください。"))
+        return text
+
+
 class UploadForm(forms.Form):
     """An entry workbook (``.xlsx``) or CSV, the year of rows without 年度, and
     (planning users only) whether to store the values as approved."""
