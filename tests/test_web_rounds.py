@@ -238,3 +238,23 @@ def test_entry_workbook_written_for_a_department_reads_back_without_its_extra_sh
     table = read_table(path)
     assert table.sheet == "実績入力" and "担当課" in table.columns
     assert table.rows[0][1]["ID"] == 7 and table.rows[0][1]["担当課"] == "産業振興課"
+
+
+def test_planning_runs_the_evaluation_of_a_year_choosing_the_rule_set_by_its_japanese_name(staff):
+    from machikpi.adapters.storage import models as m
+
+    assert client_for("sangyo").get("/staff/evaluate/").status_code == 403
+    c = client_for("kikaku")
+    page = c.get("/staff/evaluate/").content.decode()
+    assert "基準値・目標値との比較による5段階評価 (S/A/B/C/−)" in page  # baseline-band's title
+    labels = re.findall(
+        r'<label for="id_rules_\d+"><input[^>]*value="([^"]+)"[^>]*>\s*(.*?)</label>', page, re.S
+    )
+    assert {name for name, _label in labels} == {"baseline-band", "pro-rata", "pace", "points-7", "cagr"}
+    assert all(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", label) for _name, label in labels), labels
+    assert not m.Evaluation.objects.filter(rules="pro-rata").exists()
+    r = c.post("/staff/evaluate/", {"year": 2024, "rules": "pro-rata"}, follow=True)
+    n = m.Series.objects.count()
+    assert f"按分目標に対する達成度 (①/②/③)」で評価しました: {n} 系列" in r.content.decode()
+    assert m.Evaluation.objects.filter(rules="pro-rata", year=2024).count() == n
+    assert c.post("/staff/evaluate/", {"year": 2024, "rules": "no-such"}).status_code == 400

@@ -8,6 +8,8 @@
   only the published one or a draft of the department's own staff (another
   person's draft is not handed out: that cell is empty, which an upload
   leaves as it is). It is uploaded back at ``/staff/upload/``.
+* ``evaluate`` (``/staff/evaluate/``, planning): run the evaluation of a
+  year under a preset rule set chosen by its Japanese title and source.
 * ``rounds`` (``/staff/rounds/?year=``, planning): the due date of the year
   (:class:`~machikpi.adapters.storage.models.EntryRound`, set on the page)
   and per department the series, how many have a value of the year (draft,
@@ -21,11 +23,12 @@ import dataclasses
 import io
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -181,3 +184,78 @@ def rounds(request: HttpRequest) -> HttpResponse:
 def round_of(year: int) -> db.EntryRound | None:
     """The entry round of ``year`` (its due date), if set."""
     return db.EntryRound.objects.filter(year=year).first()
+
+
+# ---------------------------------------------------------------------------
+# Running the evaluation of a year
+
+
+class EvaluateForm(forms.Form):
+    """The year and the rule set (shown by its Japanese title and source) of an evaluation run."""
+
+    year = forms.IntegerField(label=gettext_lazy("評価年度"), min_value=1900, max_value=2200)
+    rules = forms.ChoiceField(label=gettext_lazy("評価ルール"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["rules"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+
+def ruleset_choices() -> list[tuple[str, str]]:
+    """Every preset rule set as ``(name, "title — source")`` (:func:`describe_ruleset`)."""
+    from ....core.evaluation.describe import describe_ruleset
+    from ...rulesets import load_ruleset, preset_names
+
+    out = []
+    for name in preset_names():
+        d = describe_ruleset(load_ruleset(name))
+        out.append((name, f"{d.title}({d.source})" if d.source else d.title))
+    return out
+
+
+@roles(PLANNING)
+def evaluate(request: HttpRequest) -> HttpResponse:
+    """GET: the form. POST: evaluate every stored series for the year under the
+    chosen rule set and store the evaluations (the public grades follow)."""
+    from ....core.evaluation.describe import describe_ruleset
+    from ...report_cli import DEFAULT_RULES
+    from ...rulesets import load_ruleset
+    from ...storage.evaluations import evaluate_stored
+
+    choices = ruleset_choices()
+    if request.method == "POST":
+        form = EvaluateForm(request.POST, choices=choices)
+        if form.is_valid():
+            year, rules = form.cleaned_data["year"], form.cleaned_data["rules"]
+            ruleset = load_ruleset(rules)
+            result = evaluate_stored(year, ruleset)
+            graded = sum(1 for r in result.rows if (r.get("evaluation") or {}).get("grade"))
+            messages.success(
+                request,
+                _("%(year)s を「%(rules)s」で評価しました: %(n)s 系列(うち評価できたもの %(graded)s)。")
+                % {
+                    "year": wareki(year),
+                    "rules": describe_ruleset(ruleset).title,
+                    "n": len(result.rows),
+                    "graded": graded,
+                },
+            )
+            return redirect(reverse("staff:evaluate") + f"?year={year}")
+    else:
+        form = EvaluateForm(
+            initial={"year": year_param(request, cycle_year()), "rules": DEFAULT_RULES}, choices=choices
+        )
+    done = (
+        db.Evaluation.objects.values("year", "rules")
+        .annotate(n=Count("id"), at=Max("evaluated_at"))
+        .order_by("-year", "rules")
+    )
+    labels = dict(choices)
+    ctx = staff_context(
+        request,
+        form=form,
+        done=[{**d, "label": labels.get(d["rules"], d["rules"])} for d in done],
+    )
+    return render(request, "web/staff/evaluate.html", ctx, status=400 if form.errors else 200)

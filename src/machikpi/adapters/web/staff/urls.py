@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("upload/", upload.upload, name="upload"),
     path("workbook/", entry.workbook, name="workbook"),
     path("rounds/", entry.rounds, name="rounds"),
+    path("evaluate/", entry.evaluate, name="evaluate"),
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/<int:actual_id>/return/", views.return_draft, name="return_draft"),
     path("history/", views.history, name="history"),
