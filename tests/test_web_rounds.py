@@ -258,3 +258,23 @@ def test_planning_runs_the_evaluation_of_a_year_choosing_the_rule_set_by_its_jap
     assert f"按分目標に対する達成度 (①/②/③)」で評価しました: {n} 系列" in r.content.decode()
     assert m.Evaluation.objects.filter(rules="pro-rata", year=2024).count() == n
     assert c.post("/staff/evaluate/", {"year": 2024, "rules": "no-such"}).status_code == 400
+
+
+def test_the_history_and_the_conflict_page_speak_japanese_and_japan_time(staff):
+    from datetime import UTC, datetime
+
+    from machikpi.adapters.storage import models as m
+
+    s = dept_series("産業振興課", approved_year=2025)
+    a = m.ActualValue.objects.get(series=s, year=2025)
+    created = a.history.get(action="create")
+    m.ActualChange.objects.filter(pk=created.pk).update(at=datetime(2025, 3, 31, 15, 30, tzinfo=UTC))
+    history = client_for("kikaku").get(f"/staff/history/?indicator={s.indicator_id}").content.decode()
+    assert "2025-04-01 00:30:00" in history and "日時(日本時間)" in history  # 15:30 UTC is 00:30 in Tokyo
+    assert "(承認済)" in history and not re.search(r"\((?:draft|approved|returned)\)", history)
+    # the conflict page names the other person's state in words
+    url = f"/staff/values/{s.pk}/2025/"
+    r = client_for("sangyo").post(url, {"value": "5", "note": "確認", "version": str(a.version - 1)})
+    assert r.status_code == 409
+    page = r.content.decode()
+    assert "ほかの人が先に保存しました" in page and "<td>承認済</td>" in page and ">approved<" not in page

@@ -519,6 +519,7 @@ def value(request: HttpRequest, series_id: int, year: int) -> HttpResponse:
                 "raw": theirs_raw,
                 "note": theirs_note,
                 "status": theirs_status,
+                "status_label": db.status_label(theirs_status) or "—",
                 "version": theirs_version,
                 "who": theirs_who,
             },
