@@ -224,3 +224,51 @@ def test_an_approved_entry_is_reverted_on_the_history_page(new_page: NewPage, si
     fy2025 = grades.locator("tr", has=citizen.get_by_role("rowheader", name="2025年度"))
     assert fy2025.locator("td.num").first.inner_text().strip() == "1,987"
     assert orm(stored, demo.series_id, 2025) == ("1987", "approved", "1987")
+
+
+def test_a_department_fills_its_workbook_and_planning_returns_a_value_with_a_reason(
+    new_page: NewPage, site: Site, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    demo = site.demo
+    staff = new_page()
+    login(staff, demo.department_user)
+    goto(staff, "/staff/?year=2025")
+    with staff.expect_download() as download:
+        staff.get_by_role("link", name=re.compile(r"入力ファイル\(Excel\)をダウンロード")).click()
+    path = tmp_path / "entry.xlsx"
+    download.value.save_as(path)
+    assert download.value.suggested_filename.endswith("2025年度.xlsx")
+    wb = load_workbook(path)
+    ws = wb["実績入力"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    assert demo.series_id in rows and {r[header.index("担当課")].value for r in rows.values()} == {
+        "産業振興課"
+    }
+    rows[demo.series_id][header.index("実績値")].value = "2,060"
+    rows[demo.series_id][header.index("備考")].value = "ワークブックから(ブラウザテスト)"
+    wb.save(path)
+
+    goto(staff, "/staff/upload/")
+    staff.get_by_label(re.compile("^入力ファイル")).set_input_files(str(path))
+    staff.get_by_role("button", name="内容を確認する").click()
+    staff.get_by_role("button", name=re.compile("^この内容で登録する")).click()
+    assert "変更 1 件" in messages(staff)
+    assert orm(stored, demo.series_id, 2025) == ("2,060", "draft", "1987")
+
+    planner = new_page()
+    login(planner, PLANNING_USER)
+    goto(planner, "/staff/approvals/")
+    draft = planner.locator("tr", has=planner.get_by_role("rowheader", name=re.compile(TEST_INDICATOR)))
+    draft.get_by_role("link", name=re.compile("^差し戻す")).click()
+    assert_accessible(planner)  # the return page
+    planner.get_by_label(re.compile("^差し戻しの理由")).fill("前年度との差の理由を備考に書いてください")
+    planner.get_by_role("button", name="差し戻す").click()
+    assert "差し戻しました" in messages(planner)
+    assert orm(stored, demo.series_id, 2025) == ("2,060", "returned", "1987")
+
+    state = my_updates_state(staff)
+    assert state.startswith("差し戻し: 2,060") and "前年度との差の理由を備考に書いてください" in state, state
+    assert_accessible(staff)  # My updates with the returned value
