@@ -5,7 +5,10 @@ row per indicator series and the columns of :data:`COLUMNS`: a hidden
 ``ID`` (the stored series), what the plan says (計画, 施策, 指標名, 区分,
 単位, 基準値, 目標値), the latest actual before the year (前回実績), the
 year (年度), and the two cells to fill: 実績値 and 備考. A second sheet
-``説明`` explains the rules below in Japanese.
+``説明`` explains the rules below in Japanese. A department's workbook (the
+staff area's download) adds a 担当課 column and the protected sheet
+``過去の実績`` (earlier years' published values), and protects every cell
+of ``実績入力`` but 実績値 and 備考.
 
 Reading (:func:`read_table`) accepts that workbook (``.xlsx``) or a CSV with
 the same header (UTF-8 with or without BOM, or cp932). Columns are found by
