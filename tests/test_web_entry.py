@@ -204,6 +204,10 @@ def test_every_message_of_the_entry_form_and_the_upload_is_japanese(staff, tmp_p
         assert unread, case
         for i, (_sheet, _row, _column, msg) in enumerate(unread):
             messages[f"file {case} {i}"] = msg
+    r = _upload(sangyo, _csv(tmp_path / "noyear2.csv", ["ID", "実績値"], [[people.pk, 5]]), year=2099)
+    ((*_place, msg),) = _problems(r.content.decode())  # the year given on the form is in the future
+    assert "2099" in msg and "未来の年度" in msg
+    messages["form year in the future"] = msg
     r = _upload(sangyo, _csv(tmp_path / "e.ods", ["ID"], []))  # refused by the form
     found = re.findall(r'<span class="error">(.*?)</span>', r.content.decode())
     assert r.status_code == 400 and found

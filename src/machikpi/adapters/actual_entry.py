@@ -633,6 +633,16 @@ def validate(
         )
         return out
 
+    if default_year is not None and not MIN_YEAR <= default_year <= latest:
+        out.errors.append(
+            problem(
+                None,
+                None,
+                f"指定の年度 {default_year} は入力できません({MIN_YEAR}〜{latest}年度: 未来の年度は入力できません)",
+            )
+        )
+        return out
+
     by_name_cache: dict[int, dict[tuple[str, str, str], list[SeriesInfo]]] = {}
 
     def by_name(year: int) -> dict[tuple[str, str, str], list[SeriesInfo]]:
