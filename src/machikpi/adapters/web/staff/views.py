@@ -769,7 +769,7 @@ def revert(request: HttpRequest, change_id: int) -> HttpResponse:
     try:
         with transaction.atomic():
             done = revert_change(change.pk, username(request), note=note)
-    except RevertError as e:
+    except RevertError:
         if change.action == db.ActualChange.APPROVE:
             text = _(
                 "承認は単独では取り消せません。承認された変更(この前の行)を取り消すと、承認も取り消されます。"
@@ -778,7 +778,7 @@ def revert(request: HttpRequest, change_id: int) -> HttpResponse:
             text = _(
                 "取り消せません: 取り消せるのは、その値の最新の変更だけです。後の変更を先に取り消してください。"
             )
-        messages.error(request, f"{text} ({e})")
+        messages.error(request, text)  # the storage's own words (English) are not shown
         return redirect(back)
     if db.ActualValue.APPROVED in (done.old_status, done.new_status) or change.old_status is None:
         refresh_evaluations({(change.actual.series.indicator.plan_id, change.actual.year)})
