@@ -212,16 +212,16 @@ def test_file_with_errors_changes_nothing_and_lists_every_error(
     assert main(["actuals", "import", str(path), "--database", db]) == 2
     err = capsys.readouterr().err
     expected = [
-        f'{path}: sheet 実績入力, row {rows[ids["farm"]]}, column 実績値: "12,3x" is not a number',
-        f"{path}: sheet 実績入力, row {rows[ids['workers']]}, column 単位: 「件」 is not the indicator's unit 「人」",
-        f'{path}: sheet 実績入力, row {rows[ids["小"]]}, column 年度: "来年度" is not a year',
-        f"{path}: sheet 実績入力, row {rows[ids['中']]}, column ID: unknown indicator (ID 987654 is not stored)",
-        f"{path}: sheet 実績入力, row {extra}, column 実績値: a second value for 「観光入込客数」 2024年度 "
-        f"(first in row {rows[ids['tourism']]})",
+        f"{path}: シート「実績入力」 {rows[ids['farm']]}行目 「実績値」列: 「12,3x」は数値として読めません",
+        f"{path}: シート「実績入力」 {rows[ids['workers']]}行目 「単位」列: 「件」はこの指標の単位「人」ではありません",
+        f"{path}: シート「実績入力」 {rows[ids['小']]}行目 「年度」列: 「来年度」は年度として読めません",
+        f"{path}: シート「実績入力」 {rows[ids['中']]}行目 「ID」列: 登録されていない指標です(ID 987654 はありません)",
+        f"{path}: シート「実績入力」 {extra}行目 「実績値」列: 「観光入込客数」の2024年度の値が2つ目です"
+        f"(1つ目は{rows[ids['tourism']]}行目)",
     ]
     for line in expected:
         assert line in err, line
-    assert "5 error(s); nothing was changed" in err
+    assert "誤りが 5 件あります。何も登録していません" in err
     assert (m.ActualValue.objects.count(), m.ActualChange.objects.count()) == before
 
 
@@ -236,8 +236,11 @@ def test_far_outlier_is_a_warning_and_still_stored(
     path.write_text(f"ID,年度,実績値\n{ids['farm']},2024,61\n{ids['tourism']},2024,155\n", encoding="utf-8")
     assert main(["actuals", "import", str(path), "--database", db]) == 0
     err = capsys.readouterr().err
-    assert f"{path}: row 2, column 実績値: check the value: 61 is far outside the known values 12–20" in err
-    assert "row 3" not in err
+    assert (
+        f"{path}: 2行目 「実績値」列: 値を確認してください: 61 は既知の値 12〜20 から大きく外れています"
+        in err
+    )
+    assert "3行目" not in err
     assert m.ActualValue.objects.filter(year=2024).count() == 2
 
 
@@ -317,9 +320,9 @@ def test_a_formula_or_error_cell_is_an_error_of_its_row_and_nothing_is_stored(
     before = m.ActualValue.objects.count(), m.ActualChange.objects.count()
     assert main(["actuals", "import", str(path), "--database", db]) == 2
     err = capsys.readouterr().err
-    assert f"{path}: sheet 実績入力, row {rows[ids['farm']]}, column 実績値: 「=1+1」は数式です" in err
-    assert f"{path}: sheet 実績入力, row {rows[ids['workers']]}, column 備考: 「=A1」は数式です" in err
-    assert "2 error(s); nothing was changed" in err
+    assert f"{path}: シート「実績入力」 {rows[ids['farm']]}行目 「実績値」列: 「=1+1」は数式です" in err
+    assert f"{path}: シート「実績入力」 {rows[ids['workers']]}行目 「備考」列: 「=A1」は数式です" in err
+    assert "誤りが 2 件あります。何も登録していません" in err
     assert (m.ActualValue.objects.count(), m.ActualChange.objects.count()) == before
 
 

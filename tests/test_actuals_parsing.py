@@ -33,14 +33,14 @@ def test_values_that_are_numbers(cell: object, unit: str | None, expected: float
 @pytest.mark.parametrize(
     ("cell", "unit", "message"),
     [
-        ("12,3x", "件", '"12,3x" is not a number'),
-        ("12,3", "件", '"12,3" is not a number'),  # a comma that is not a thousands separator
-        ("1,2345", "件", '"1,2345" is not a number'),
-        ("集計中", "件", '"集計中" is not a number'),
-        ("5件", "%", "the unit 「件」 is not the indicator's unit 「%」"),
-        ("5人", None, "the unit 「人」 is not the indicator's unit 「なし」"),
-        (True, "件", "is not a number"),
-        (date(2024, 4, 1), "件", "is not a number"),
+        ("12,3x", "件", "「12,3x」は数値として読めません"),
+        ("12,3", "件", "「12,3」は数値として読めません"),  # a comma that is not a thousands separator
+        ("1,2345", "件", "「1,2345」は数値として読めません"),
+        ("集計中", "件", "「集計中」は数値として読めません"),
+        ("5件", "%", "単位「件」はこの指標の単位「%」ではありません"),
+        ("5人", None, "単位「人」はこの指標の単位「なし」ではありません"),
+        (True, "件", "は数値ではありません"),
+        (date(2024, 4, 1), "件", "は数値ではありません"),
     ],
 )
 def test_values_that_are_not(cell: object, unit: str | None, message: str) -> None:
@@ -103,11 +103,11 @@ def test_file_without_value_column_or_of_another_kind(tmp_path: Path) -> None:
         read_table(path)
     other = tmp_path / "e.ods"
     other.write_bytes(b"x")
-    with pytest.raises(EntryFileError, match=r"\.xlsx or \.csv"):
+    with pytest.raises(EntryFileError, match=r"\.xlsx か \.csv"):
         read_table(other)
     broken = tmp_path / "e.xlsx"
     broken.write_bytes(b"not a zip")
-    with pytest.raises(EntryFileError, match=r"not a readable \.xlsx"):
+    with pytest.raises(EntryFileError, match=r"\.xlsx のブックとして読めません"):
         read_table(broken)
 
 

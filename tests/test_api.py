@@ -342,8 +342,8 @@ def test_roles_that_may_not_write_are_403(plan: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("body", "field", "says"),
     [
-        ({"value": "12,3"}, "value", "is not a number"),  # not a thousands group: not 123
-        ({"value": "45%"}, "value", "is not the indicator's unit"),  # the unit is 億円
+        ({"value": "12,3"}, "value", "数値として読めません"),  # not a thousands group: not 123
+        ({"value": "45%"}, "value", "この指標の単位「億円」ではありません"),  # the unit is 億円
         ({"value": ""}, "value", ""),
         ({"value": None}, "value", ""),
         ({"year": 1800}, "year", "between 1900"),
@@ -373,7 +373,7 @@ def test_value_text_is_read_like_the_entry_workbook(plan: dict[str, Any]) -> Non
     assert r.status_code == 201 and r.json()["value"] == -1600 and r.json()["raw"] == "△１，６００件"
     far = post_actual(plan["planning"], series=plan["series"], year=2023, value=99999999)
     assert far.status_code == 201 and far.json()["value"] == 99999999
-    assert "far outside" in far.json()["warnings"][0]
+    assert "大きく外れています" in far.json()["warnings"][0]
     assert m.ActualValue.objects.get(pk=far.json()["id"]).raw == "99999999"
 
 

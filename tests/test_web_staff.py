@@ -390,19 +390,26 @@ def test_revert_restores_the_old_value_and_is_recorded(staff):
     change = m.ActualChange.objects.filter(actual=old).order_by("-id").first()
     assert change is not None and change.new_raw == "5"
     history = c.get("/staff/history/").content.decode()
-    assert f'action="/staff/history/{change.pk}/revert/"' in history
-    r = c.post(f"/staff/history/{change.pk}/revert/", follow=True)
+    assert f'href="/staff/history/{change.pk}/revert/?next=' in history
+    # the link asks for confirmation and a reason; without a reason nothing is reverted
+    page = c.get(f"/staff/history/{change.pk}/revert/").content.decode()
+    assert "を取り消しますか" in page and f"値は「{old.raw}」に戻ります" in page and "取り消しの理由" in page
+    r = c.post(f"/staff/history/{change.pk}/revert/", {"reason": " "})
+    assert r.status_code == 400 and "理由を入力してください" in r.content.decode()
+    assert m.ActualValue.objects.get(pk=old.pk).raw == "5"
+    r = c.post(f"/staff/history/{change.pk}/revert/", {"reason": "桁を間違えた"}, follow=True)
     assert "取り消しました" in r.content.decode()
     a = m.ActualValue.objects.get(pk=old.pk)
     assert (a.raw, a.status, a.value) == (old.raw, "approved", old.value)
     revert = m.ActualChange.objects.filter(actual=a).order_by("-id").first()
-    assert revert is not None and (revert.action, revert.reverts_id, revert.who) == (
+    assert revert is not None and (revert.action, revert.reverts_id, revert.who, revert.note) == (
         "revert",
         change.pk,
         "sangyo",
+        "桁を間違えた",
     )
     # the reverted change is no longer the latest: reverting it again is refused with an explanation
-    r = c.post(f"/staff/history/{change.pk}/revert/", follow=True)
+    r = c.post(f"/staff/history/{change.pk}/revert/", {"reason": "もう一度"}, follow=True)
     assert "最新の変更だけ" in r.content.decode()
     assert m.ActualChange.objects.filter(actual=a).count() == revert.actual.history.count()
 
@@ -413,9 +420,10 @@ def test_a_department_cannot_revert_a_published_change_but_planning_can(staff):
     s = dept_series("産業振興課", approved_year=2025)
     a = m.ActualValue.objects.get(series=s, year=2025)
     created = m.ActualChange.objects.get(actual=a, action="create")  # the approved import
-    assert client_for("sangyo").post(f"/staff/history/{created.pk}/revert/").status_code == 403
-    assert client_for("iinkai").post(f"/staff/history/{created.pk}/revert/").status_code == 403
-    assert client_for("kikaku").post(f"/staff/history/{created.pk}/revert/").status_code == 302
+    why = {"reason": "誤り"}
+    assert client_for("sangyo").post(f"/staff/history/{created.pk}/revert/", why).status_code == 403
+    assert client_for("iinkai").post(f"/staff/history/{created.pk}/revert/", why).status_code == 403
+    assert client_for("kikaku").post(f"/staff/history/{created.pk}/revert/", why).status_code == 302
     a.refresh_from_db()
     assert a.approved_raw is None and 2025 not in published(s.pk)
 

@@ -151,13 +151,16 @@ def test_revert_on_the_history_page_restores_the_published_value(
 
     goto(planner, f"/staff/history/?plan={demo.plan_id}&indicator={demo.indicator_id}")
     latest = planner.locator("tbody tr").first
-    assert "2100 (approved)" in latest.inner_text()
-    latest.get_by_role("button", name=re.compile("^取り消す")).click()
+    assert "2100 (承認済)" in latest.inner_text()
+    latest.get_by_role("link", name=re.compile("^取り消す")).click()
+    # a revert asks for confirmation and a reason
+    planner.get_by_label(re.compile("^取り消しの理由")).fill("訂正を戻す(ブラウザテスト)")
+    planner.get_by_role("button", name="取り消す").click()
     assert "を取り消しました" in messages(planner)
     revert = planner.locator("tbody tr").first
-    assert "1987 (approved)" in revert.inner_text()
+    assert "1987 (承認済)" in revert.inner_text() and "訂正を戻す(ブラウザテスト)" in revert.inner_text()
     # the revert is itself a change in the history, and the reverted change can no longer be reverted
-    assert planner.locator("tbody tr").nth(1).get_by_role("button").count() == 0
+    assert planner.locator("tbody tr").nth(1).get_by_role("link", name=re.compile("^取り消す")).count() == 0
 
     assert public_actuals(citizen, site)["2025年度"] == "1,987億円"
     assert "2,100" not in public_text(citizen)
@@ -208,14 +211,64 @@ def test_an_approved_entry_is_reverted_on_the_history_page(new_page: NewPage, si
     entered = (
         planner.locator("tbody tr")
         .filter(has=planner.locator("td:nth-child(4)", has_text=re.compile("^変更$")))
-        .filter(has_text="2,050 (draft)")
+        .filter(has_text="2,050 (下書き)")
     )
     assert entered.count() == 1
-    assert entered.get_by_role("button", name=re.compile("^取り消す")).count() == 1, "no revert button"
-    entered.get_by_role("button", name=re.compile("^取り消す")).click()
+    assert entered.get_by_role("link", name=re.compile("^取り消す")).count() == 1, "no revert link"
+    entered.get_by_role("link", name=re.compile("^取り消す")).click()
+    planner.get_by_label(re.compile("^取り消しの理由")).fill("誤入力")
+    planner.get_by_role("button", name="取り消す").click()
     assert "を取り消しました" in messages(planner)
     assert public_actuals(citizen, site)["2025年度"] == "1,987億円"
     grades = citizen.locator("table", has=citizen.locator("caption", has_text="年度ごとの評価"))
     fy2025 = grades.locator("tr", has=citizen.get_by_role("rowheader", name="2025年度"))
     assert fy2025.locator("td.num").first.inner_text().strip() == "1,987"
     assert orm(stored, demo.series_id, 2025) == ("1987", "approved", "1987")
+
+
+def test_a_department_fills_its_workbook_and_planning_returns_a_value_with_a_reason(
+    new_page: NewPage, site: Site, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    demo = site.demo
+    staff = new_page()
+    login(staff, demo.department_user)
+    goto(staff, "/staff/?year=2025")
+    with staff.expect_download() as download:
+        staff.get_by_role("link", name=re.compile(r"入力ファイル\(Excel\)をダウンロード")).click()
+    path = tmp_path / "entry.xlsx"
+    download.value.save_as(path)
+    assert download.value.suggested_filename.endswith("2025年度.xlsx")
+    wb = load_workbook(path)
+    ws = wb["実績入力"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    assert demo.series_id in rows and {r[header.index("担当課")].value for r in rows.values()} == {
+        "産業振興課"
+    }
+    rows[demo.series_id][header.index("実績値")].value = "2,060"
+    rows[demo.series_id][header.index("備考")].value = "ワークブックから(ブラウザテスト)"
+    wb.save(path)
+
+    goto(staff, "/staff/upload/")
+    staff.get_by_label(re.compile("^入力ファイル")).set_input_files(str(path))
+    staff.get_by_role("button", name="内容を確認する").click()
+    staff.get_by_role("button", name=re.compile("^この内容で登録する")).click()
+    assert "変更 1 件" in messages(staff)
+    assert orm(stored, demo.series_id, 2025) == ("2,060", "draft", "1987")
+
+    planner = new_page()
+    login(planner, PLANNING_USER)
+    goto(planner, "/staff/approvals/")
+    draft = planner.locator("tr", has=planner.get_by_role("rowheader", name=re.compile(TEST_INDICATOR)))
+    draft.get_by_role("link", name=re.compile("^差し戻す")).click()
+    assert_accessible(planner)  # the return page
+    planner.get_by_label(re.compile("^差し戻しの理由")).fill("前年度との差の理由を備考に書いてください")
+    planner.get_by_role("button", name="差し戻す").click()
+    assert "差し戻しました" in messages(planner)
+    assert orm(stored, demo.series_id, 2025) == ("2,060", "returned", "1987")
+
+    state = my_updates_state(staff)
+    assert state.startswith("差し戻し: 2,060") and "前年度との差の理由を備考に書いてください" in state, state
+    assert_accessible(staff)  # My updates with the returned value

@@ -68,7 +68,7 @@ def decode(data: bytes, *, name: str) -> str:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise DocumentError("not a text file in UTF-8 or Shift_JIS (cp932)", doc=name)
+    raise DocumentError("UTF-8 か Shift_JIS(cp932)のテキストとして読めません", doc=name)
 
 
 def is_pdf(data: bytes) -> bool:

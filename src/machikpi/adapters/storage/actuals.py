@@ -59,6 +59,8 @@ class SeriesInfo:
     current: tuple[float | None, str, str] | None
     known: tuple[float, ...]
     present: bool
+    #: the years that take actual values (:func:`~machikpi.adapters.actual_entry.year_window`), when known
+    years: tuple[int | None, int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class StoredSeries:
                 "indicator__plan_id",
                 "indicator__plan__doc",
                 "indicator__plan__title",
+                "indicator__plan__audit_period",
             )
         )
         nodes = list(
@@ -139,6 +142,8 @@ class StoredSeries:
 
     def for_year(self, year: int) -> list[SeriesInfo]:
         """The :class:`SeriesInfo` of every series read, for entering fiscal ``year``."""
+        from ..actual_entry import year_window
+
         out: list[SeriesInfo] = []
         for r in self.rows:
             sid = r["id"]
@@ -175,6 +180,7 @@ class StoredSeries:
                     current=current,
                     known=tuple(known),
                     present=r["present"] and r["indicator__present"],
+                    years=year_window(r["indicator__plan__audit_period"], baseline[1] if baseline else None),
                 )
             )
         return out
@@ -373,7 +379,7 @@ def revert_change(change_id: int, who: str, *, note: str = "") -> db.ActualChang
         raise RevertError("only the latest change of a value can be reverted; revert the later ones first")
     old_status = change.old_status or db.ActualValue.DRAFT
     earlier = actual.history.filter(id__lt=change.id).order_by("-id")
-    previous = earlier.first()
+    previous = earlier.exclude(action=db.ActualChange.RETURN).first()  # a return's note is its reason
     published = earlier.filter(new_status=db.ActualValue.APPROVED).first()
     revert = db.ActualChange.objects.create(
         actual=actual,
@@ -408,3 +414,40 @@ def revert_change(change_id: int, who: str, *, note: str = "") -> db.ActualChang
         actual.approved_at = None
     actual.save()
     return revert
+
+
+def return_actual(actual_id: int, who: str, *, reason: str, expected_version: int | None = None) -> bool:
+    """Send the draft ``actual_id`` back to its department (差し戻し): its status
+    becomes ``returned`` and a ``return`` change records ``who`` and the
+    ``reason`` (its note); the value and the published value stay as they are.
+    Returns ``False`` (and writes nothing) when it is not a draft. Call it
+    inside a transaction. Raises ``ActualValue.DoesNotExist``, ``ValueError``
+    for an empty reason, and :class:`ActualConflict` when ``expected_version``
+    is given and differs."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a return needs a reason")
+    actual = db.ActualValue.objects.select_for_update().get(pk=actual_id)
+    if expected_version is not None and actual.version != expected_version:
+        raise ActualConflict(
+            f"the value was changed by {actual.entered_by} after you opened it; look at it again",
+            (actual.value, actual.raw, actual.note, actual.status, actual.version, actual.entered_by),
+        )
+    if actual.status != db.ActualValue.DRAFT:
+        return False
+    db.ActualChange.objects.create(
+        actual=actual,
+        action=db.ActualChange.RETURN,
+        who=who,
+        old_value=actual.value,
+        new_value=actual.value,
+        old_raw=actual.raw,
+        new_raw=actual.raw,
+        old_status=actual.status,
+        new_status=db.ActualValue.RETURNED,
+        note=reason,
+    )
+    actual.status = db.ActualValue.RETURNED
+    actual.version += 1
+    actual.save()
+    return True

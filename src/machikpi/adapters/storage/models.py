@@ -304,7 +304,13 @@ class ActualValue(models.Model):
 
     DRAFT = "draft"
     APPROVED = "approved"
-    STATUSES: ClassVar[list[tuple[str, str]]] = [(DRAFT, "下書き"), (APPROVED, "承認済")]
+    #: a draft that the planning office sent back to its department with a reason (``return`` change)
+    RETURNED = "returned"
+    STATUSES: ClassVar[list[tuple[str, str]]] = [
+        (DRAFT, "下書き"),
+        (APPROVED, "承認済"),
+        (RETURNED, "差し戻し"),
+    ]
 
     series = models.ForeignKey(
         Series, on_delete=models.PROTECT, related_name="actual_values", verbose_name=_("系列")
@@ -350,11 +356,13 @@ class ActualChange(models.Model):
     UPDATE = "update"
     APPROVE = "approve"
     REVERT = "revert"
+    RETURN = "return"
     ACTIONS: ClassVar[list[tuple[str, str]]] = [
         (CREATE, "登録"),
         (UPDATE, "変更"),
         (APPROVE, "承認"),
         (REVERT, "取り消し"),
+        (RETURN, "差し戻し"),
     ]
 
     actual = models.ForeignKey(
@@ -390,6 +398,45 @@ class ActualChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.who}: {self.old_raw} → {self.new_raw}"
+
+    @property
+    def old_status_label(self) -> str:
+        """The status before the change in words (下書き, 承認済, 差し戻し), ``""`` for none."""
+        return status_label(self.old_status)
+
+    @property
+    def new_status_label(self) -> str:
+        """The status after the change in words."""
+        return status_label(self.new_status)
+
+
+def status_label(status: str | None) -> str:
+    """A status code (``draft`` …) as the words the staff area shows (translated)."""
+    from django.utils.translation import gettext
+
+    if not status:
+        return ""
+    label = dict(ActualValue.STATUSES).get(status)
+    return gettext(label) if label is not None else status
+
+
+class EntryRound(models.Model):
+    """The collection of one fiscal year's actual values: the due date (提出期限)
+    the planning office set for the departments (one per year)."""
+
+    year = models.IntegerField(unique=True, help_text=_("実績値を集める年度（西暦）"), verbose_name=_("年度"))
+    due_date = models.DateField(verbose_name=_("提出期限"))
+    set_by = models.CharField(max_length=200, blank=True, default="", verbose_name=_("設定者"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新日時"))
+
+    class Meta:
+        db_table = "machikpi_entry_round"
+        ordering: ClassVar[list[str]] = ["-year"]
+        verbose_name = _("実績値の提出期限")
+        verbose_name_plural = _("実績値の提出期限")
+
+    def __str__(self) -> str:
+        return f"{self.year}年度: {self.due_date:%Y-%m-%d}"
 
 
 class Evaluation(models.Model):

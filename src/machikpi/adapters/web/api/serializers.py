@@ -442,7 +442,9 @@ class CurrentValueSerializer(serializers.Serializer[Any]):
     value = serializers.FloatField(allow_null=True)
     raw = serializers.CharField(allow_blank=True)
     note = serializers.CharField(allow_blank=True)
-    status = serializers.CharField(allow_blank=True, help_text="draft or approved; empty: no value")
+    status = serializers.CharField(
+        allow_blank=True, help_text="draft, approved or returned (差し戻し); empty: no value"
+    )
     version = serializers.IntegerField(help_text="pass this version to overwrite deliberately")
     entered_by = serializers.CharField(allow_blank=True)
 

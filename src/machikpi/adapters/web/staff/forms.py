@@ -50,21 +50,36 @@ class ValueForm(forms.Form):
             self.parsed = parse_value(raw, self.unit)
         except ValueError as e:
             raise forms.ValidationError(
-                _("「%(raw)s」は数値として読めません。%(unit_hint)s(詳細: %(detail)s)")
-                % {
-                    "raw": raw,
-                    "unit_hint": _(
-                        "数字で入力してください(例: 1,234 / 12.5 / △3)。単位は「%(unit)s」のみ使えます。"
-                    )
-                    % {"unit": self.unit or _("なし")},
-                    "detail": str(e),
-                }
+                _(
+                    "%(detail)s。数字で入力してください(例: 1,234 / 12.5 / △3)。単位は「%(unit)s」のみ使えます。"
+                )
+                % {"detail": str(e), "unit": self.unit or _("なし")}
             ) from e
         return raw
 
     def clean_note(self) -> str:
         """The note, stripped."""
         return str(self.cleaned_data.get("note") or "").strip()
+
+
+class ReasonForm(forms.Form):
+    """The reason of a return (差し戻し) or a revert (取り消し), required; ``version``
+    is the version of the value the user saw (a return checks it)."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        error_messages={"required": gettext_lazy("理由を入力してください。")},
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+
+    def clean_reason(self) -> str:
+        """The reason, stripped; not empty."""
+        text = str(self.cleaned_data["reason"]).strip()
+        if not text:
+            raise forms.ValidationError(_("理由を入力してください。"))
+        return text
 
 
 class UploadForm(forms.Form):

@@ -150,7 +150,8 @@ def check_file(path: Path, name: str, *, user: Any, default_year: int | None, st
         a = stored.get((entry.series_id, entry.year))
         if a is None:
             action = "new"
-        elif (a.value, a.note, a.status) == (entry.value, entry.note, status):
+        elif (a.value, a.note) == (entry.value, entry.note) and a.status in (status, db.ActualValue.APPROVED):
+            # the same value and note: unchanged (a published value given back as a draft stays published)
             action = "same"
         else:
             action = "change"
@@ -272,17 +273,23 @@ def _confirm(request: HttpRequest, token: str) -> HttpResponse:
             % {"n": len(changed)},
         )
         return _render_preview(request, token, preview, status, changed=changed)
+    unchanged = {(r["entry"].series_id, r["entry"].year) for r in preview.rows if r["action"] == "same"}
+    to_store = [e for e in preview.checked.entries if (e.series_id, e.year) not in unchanged]
     try:
         counts = record_entries(
-            preview.checked.entries,
+            to_store,
             who=username(request),
             status=status,
             source=f"web upload: {entry['name']}",
-            versions={
-                (e.series_id, e.year): seen[f"{e.series_id}:{e.year}"] for e in preview.checked.entries
-            },
+            versions={(e.series_id, e.year): seen[f"{e.series_id}:{e.year}"] for e in to_store},
         )
-    except (ActualConflict, MachikpiError) as err:
+    except ActualConflict:
+        messages.error(
+            request,
+            _("登録していません(すべて取り消しました): 確認の後に、ほかの人が値を変更しました。"),
+        )
+        return _render_preview(request, token, preview, status)
+    except MachikpiError as err:
         messages.error(request, _("登録していません(すべて取り消しました): %(error)s") % {"error": err})
         return _render_preview(request, token, preview, status)
     _forget(request, token)
@@ -301,7 +308,7 @@ def _confirm(request: HttpRequest, token: str) -> HttpResponse:
             "name": entry["name"],
             "new": counts["create"],
             "changed": counts["update"],
-            "same": counts["same"],
+            "same": counts["same"] + len(unchanged),
             "status": dict(db.ActualValue.STATUSES).get(status, status),
         },
     )

@@ -38,17 +38,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from ....core.errors import MachikpiError
 from ....core.periods import fiscal_year_of, to_wareki
-from ...actual_entry import MIN_YEAR, outlier
+from ...actual_entry import MIN_YEAR, impossible, outlier, year_window
 from ...storage import models as db
-from ...storage.actuals import ActualConflict, RevertError, approve_actual, record_actual, revert_change
+from ...storage.actuals import (
+    ActualConflict,
+    RevertError,
+    approve_actual,
+    record_actual,
+    return_actual,
+    revert_change,
+)
 from ...storage.tree import node_chain
 from ..grades import check_grade
 from ..params import whole_number
-from .forms import CommentForm, ReportForm, ValueForm
+from .forms import CommentForm, ReasonForm, ReportForm, ValueForm
 from .permissions import (
     ALL_ROLES,
     COMMITTEE,
@@ -265,6 +271,16 @@ def lockout_response(
 # My updates
 
 
+def latest_returns(actual_ids: list[int]) -> dict[int, db.ActualChange]:
+    """The latest ``return`` change (差し戻し, with its reason in ``note``) of each actual value."""
+    out: dict[int, db.ActualChange] = {}
+    for c in db.ActualChange.objects.filter(actual_id__in=actual_ids, action=db.ActualChange.RETURN).order_by(
+        "actual_id", "-id"
+    ):
+        out.setdefault(c.actual_id, c)
+    return out
+
+
 @roles(*ALL_ROLES)
 def my_updates(request: HttpRequest) -> HttpResponse:
     """The series the user reports for the cycle year (``?year=``) with their
@@ -296,12 +312,15 @@ def my_updates(request: HttpRequest) -> HttpResponse:
     ):
         if raw:
             targets[sid].append(raw)
+    returns = latest_returns([a.pk for a in actuals.values() if a.status == db.ActualValue.RETURNED])
     plans: dict[int, dict[str, Any]] = {}
     counts: Counter[str] = Counter()
     for s in series:
         a = actuals.get((s.pk, year))
         if a is not None and a.raw:
-            state = "draft" if a.status == db.ActualValue.DRAFT else "approved"
+            state = {db.ActualValue.DRAFT: "draft", db.ActualValue.RETURNED: "returned"}.get(
+                a.status, "approved"
+            )
         elif (s.pk, year) in printed and printed[(s.pk, year)].value is not None:
             state = "printed"
         else:
@@ -325,6 +344,7 @@ def my_updates(request: HttpRequest) -> HttpResponse:
                 "previous": prev_text,
                 "targets": " / ".join(targets.get(s.pk, [])),
                 "can_enter": can_enter(request.user, ind),
+                "returned": returns.get(a.pk) if a is not None and state == "returned" else None,
             }
         )
     ctx = staff_context(
@@ -341,6 +361,7 @@ def my_updates(request: HttpRequest) -> HttpResponse:
         departments=db.Department.objects.all() if role_of(request.user) != DEPARTMENT else [],
         department_id=dept_id,
         no_department=role_of(request.user) == DEPARTMENT and department_of(request.user) is None,
+        entry_round=db.EntryRound.objects.filter(year=year).first(),
     )
     return render(request, "web/staff/my_updates.html", ctx)
 
@@ -378,8 +399,26 @@ def _value_context(request: HttpRequest, series: db.Series, year: int, **extra: 
         others=others,
         evaluations=evaluations,
         history=history,
+        returned=(
+            latest_returns([actual.pk]).get(actual.pk)
+            if actual is not None and actual.status == db.ActualValue.RETURNED
+            else None
+        ),
         **extra,
     )
+
+
+def _known(series: db.Series, year: int) -> tuple[float, ...]:
+    """The known numbers of ``series`` besides ``year``'s value: baseline, targets, other years' actuals."""
+    known = [c.value for c in series.cells.all() if c.value is not None and c.kind != db.Cell.ACTUAL]
+    known += [
+        v
+        for v in db.ActualValue.objects.filter(series=series)
+        .exclude(year=year)
+        .values_list("value", flat=True)
+        if v is not None
+    ]
+    return tuple(known)
 
 
 @roles(PLANNING, DEPARTMENT)
@@ -391,12 +430,27 @@ def value(request: HttpRequest, series_id: int, year: int) -> HttpResponse:
     check_enter(request.user, series.indicator)
     unit = series.indicator.unit
     year_error = None
-    if not MIN_YEAR <= year <= latest_fiscal_year():
-        year_error = _("%(year)s年度の実績値は入力できません(%(min)s〜%(max)s年度のみ)。") % {
+    if year > latest_fiscal_year():
+        year_error = _("%(year)s年度はまだ来ていません。実績値を入力できるのは%(max)s年度までです。") % {
             "year": year,
-            "min": MIN_YEAR,
             "max": latest_fiscal_year(),
         }
+    elif year < MIN_YEAR:
+        year_error = _("%(min)s年度より前の実績値は入力できません。") % {"min": MIN_YEAR}
+    else:
+        baseline_year = next(
+            (c.year for c in series.cells.all() if c.kind == db.Cell.BASELINE and c.year is not None), None
+        )
+        window = year_window(series.indicator.plan.audit_period, baseline_year)
+        if window is not None and window[0] is not None and year < window[0]:
+            year_error = _(
+                "%(year)s年度は計画の期間外です。この指標の実績値は基準値の%(start)s年度から入力できます。"
+            ) % {"year": year, "start": window[0]}
+        elif window is not None and window[1] is not None and year > window[1]:
+            year_error = _("%(year)s年度は計画の期間外です。計画の最終年度は%(end)s年度です。") % {
+                "year": year,
+                "end": window[1],
+            }
     back = reverse("staff:my_updates") + f"?year={year}"
     if request.method != "POST" or year_error:
         actual = db.ActualValue.objects.filter(series=series, year=year).first()
@@ -416,7 +470,10 @@ def value(request: HttpRequest, series_id: int, year: int) -> HttpResponse:
         raw = form.cleaned_data["value"]
         number = form.parsed
         note = form.cleaned_data["note"]
-        grade = check_grade(series.pk, year, number, raw)
+        why_not = impossible(number, unit, series.indicator.name, _known(series, year))
+        if why_not:
+            form.add_error("value", _("この値は入力できません: %(why)s。") % {"why": why_not})
+        grade = check_grade(series.pk, year, number, raw) if not why_not else None
         if grade is not None and grade.falls and not note:
             form.add_error(
                 "note",
@@ -462,6 +519,7 @@ def value(request: HttpRequest, series_id: int, year: int) -> HttpResponse:
                 "raw": theirs_raw,
                 "note": theirs_note,
                 "status": theirs_status,
+                "status_label": db.status_label(theirs_status) or "—",
                 "version": theirs_version,
                 "who": theirs_who,
             },
@@ -469,15 +527,7 @@ def value(request: HttpRequest, series_id: int, year: int) -> HttpResponse:
         )
         return render(request, "web/staff/conflict.html", ctx, status=409)
 
-    known = [c.value for c in series.cells.all() if c.value is not None and c.kind != db.Cell.ACTUAL]
-    known += [
-        v
-        for v in db.ActualValue.objects.filter(series=series)
-        .exclude(year=year)
-        .values_list("value", flat=True)
-        if v is not None
-    ]
-    why = outlier(number, tuple(known))
+    why = outlier(number, _known(series, year))
     if why:
         warning = _("値を確認してください: %(why)s") % {"why": why}
     if outcome.action == "same":
@@ -571,6 +621,46 @@ def _approve(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
+@roles(PLANNING)
+def return_draft(request: HttpRequest, actual_id: int) -> HttpResponse:
+    """差し戻し: GET asks for the reason; POST (reason required, at the version
+    shown) sends the draft back to its department (``return_actual``)."""
+    actual = get_object_or_404(
+        db.ActualValue.objects.select_related("series__indicator__plan", "series__indicator__department"),
+        pk=actual_id,
+    )
+    back = safe_next(request, reverse("staff:approvals"))
+    if request.method == "POST":
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    done = return_actual(
+                        actual.pk,
+                        username(request),
+                        reason=form.cleaned_data["reason"],
+                        expected_version=form.cleaned_data["version"],
+                    )
+            except ActualConflict:
+                messages.error(
+                    request, _("差し戻していません: 画面を開いた後に値が変更されました。見直してください。")
+                )
+                return redirect(back)
+            if done:
+                messages.success(
+                    request,
+                    _("%(name)s %(year)s の下書き「%(raw)s」を差し戻しました。理由は担当課に表示されます。")
+                    % {"name": actual.series, "year": wareki(actual.year), "raw": actual.raw},
+                )
+            else:
+                messages.warning(request, _("差し戻せるのは下書きだけです。この値は下書きではありません。"))
+            return redirect(back)
+    else:
+        form = ReasonForm(initial={"version": actual.version})
+    ctx = staff_context(request, form=form, actual=actual, year_label=wareki(actual.year), back=back)
+    return render(request, "web/staff/return.html", ctx, status=400 if form.errors else 200)
+
+
 # ---------------------------------------------------------------------------
 # History and revert
 
@@ -649,24 +739,37 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(request, "web/staff/history.html", ctx)
 
 
-@require_POST
 @roles(PLANNING, DEPARTMENT)
 def revert(request: HttpRequest, change_id: int) -> HttpResponse:
-    """Revert the change ``change_id`` (recorded as a ``revert`` change); a
-    change that cannot be reverted is explained in a message."""
+    """GET: the confirmation page of reverting ``change_id`` (what it sets back, a
+    reason to give). POST with the reason: revert it (recorded as a ``revert``
+    change with the reason as its note); a change that cannot be reverted is
+    explained in a message."""
     change = get_object_or_404(
-        db.ActualChange.objects.select_related("actual__series__indicator"), pk=change_id
+        db.ActualChange.objects.select_related("actual__series__indicator__plan"), pk=change_id
     )
     if not can_revert(request.user, change):
         raise PermissionDenied(
             _("この変更を取り消す権限がありません(公開中の値の取り消しは企画政策課が行います)。")
         )
     back = safe_next(request, reverse("staff:history"))
-    note = request.POST.get("note", "").strip()[:2000]
+    form = ReasonForm(request.POST if request.method == "POST" else None, initial={"version": 0})
+    if request.method != "POST" or not form.is_valid():
+        ctx = staff_context(
+            request,
+            form=form,
+            change=change,
+            series=change.actual.series,
+            year_label=wareki(change.actual.year),
+            action_label=dict(db.ActualChange.ACTIONS).get(change.action, change.action),
+            back=back,
+        )
+        return render(request, "web/staff/revert.html", ctx, status=400 if form.errors else 200)
+    note = form.cleaned_data["reason"]
     try:
         with transaction.atomic():
             done = revert_change(change.pk, username(request), note=note)
-    except RevertError as e:
+    except RevertError:
         if change.action == db.ActualChange.APPROVE:
             text = _(
                 "承認は単独では取り消せません。承認された変更(この前の行)を取り消すと、承認も取り消されます。"
@@ -675,7 +778,7 @@ def revert(request: HttpRequest, change_id: int) -> HttpResponse:
             text = _(
                 "取り消せません: 取り消せるのは、その値の最新の変更だけです。後の変更を先に取り消してください。"
             )
-        messages.error(request, f"{text} ({e})")
+        messages.error(request, text)  # the storage's own words (English) are not shown
         return redirect(back)
     if db.ActualValue.APPROVED in (done.old_status, done.new_status) or change.old_status is None:
         refresh_evaluations({(change.actual.series.indicator.plan_id, change.actual.year)})
