@@ -320,6 +320,34 @@ def _publish(actual: db.ActualValue, who: str) -> None:
     actual.approved_at = timezone.now()
 
 
+def _locked_value(actual_id: int, expected_version: int | None) -> db.ActualValue:
+    """The value ``actual_id`` locked for update; :class:`ActualConflict` when
+    ``expected_version`` is given and the value changed since it was read."""
+    actual = db.ActualValue.objects.select_for_update().get(pk=actual_id)
+    if expected_version is not None and actual.version != expected_version:
+        raise ActualConflict(
+            f"the value was changed by {actual.entered_by} after you opened it; look at it again",
+            (actual.value, actual.raw, actual.note, actual.status, actual.version, actual.entered_by),
+        )
+    return actual
+
+
+def _record_status(actual: db.ActualValue, action: str, who: str, new_status: str, note: str) -> None:
+    """Record a change of ``actual``'s status only (its text and number stay)."""
+    db.ActualChange.objects.create(
+        actual=actual,
+        action=action,
+        who=who,
+        old_value=actual.value,
+        new_value=actual.value,
+        old_raw=actual.raw,
+        new_raw=actual.raw,
+        old_status=actual.status,
+        new_status=new_status,
+        note=note,
+    )
+
+
 def approve_actual(actual_id: int, who: str, *, expected_version: int | None = None) -> bool:
     """Approve the draft value ``actual_id``: it becomes the published value
     and an ``approve`` change is recorded. Returns ``False`` (and writes
@@ -328,26 +356,10 @@ def approve_actual(actual_id: int, who: str, *, expected_version: int | None = N
     Raises ``ActualValue.DoesNotExist`` for an unknown id and
     :class:`ActualConflict` when ``expected_version`` is given and differs
     (the value changed after the approver looked at it)."""
-    actual = db.ActualValue.objects.select_for_update().get(pk=actual_id)
-    if expected_version is not None and actual.version != expected_version:
-        raise ActualConflict(
-            f"the value was changed by {actual.entered_by} after you opened it; look at it again",
-            (actual.value, actual.raw, actual.note, actual.status, actual.version, actual.entered_by),
-        )
+    actual = _locked_value(actual_id, expected_version)
     if actual.status == db.ActualValue.APPROVED:
         return False
-    db.ActualChange.objects.create(
-        actual=actual,
-        action=db.ActualChange.APPROVE,
-        who=who,
-        old_value=actual.value,
-        new_value=actual.value,
-        old_raw=actual.raw,
-        new_raw=actual.raw,
-        old_status=actual.status,
-        new_status=db.ActualValue.APPROVED,
-        note=actual.note,
-    )
+    _record_status(actual, db.ActualChange.APPROVE, who, db.ActualValue.APPROVED, actual.note)
     actual.status = db.ActualValue.APPROVED
     actual.version += 1
     _publish(actual, who)
@@ -427,26 +439,10 @@ def return_actual(actual_id: int, who: str, *, reason: str, expected_version: in
     reason = reason.strip()
     if not reason:
         raise ValueError("a return needs a reason")
-    actual = db.ActualValue.objects.select_for_update().get(pk=actual_id)
-    if expected_version is not None and actual.version != expected_version:
-        raise ActualConflict(
-            f"the value was changed by {actual.entered_by} after you opened it; look at it again",
-            (actual.value, actual.raw, actual.note, actual.status, actual.version, actual.entered_by),
-        )
+    actual = _locked_value(actual_id, expected_version)
     if actual.status != db.ActualValue.DRAFT:
         return False
-    db.ActualChange.objects.create(
-        actual=actual,
-        action=db.ActualChange.RETURN,
-        who=who,
-        old_value=actual.value,
-        new_value=actual.value,
-        old_raw=actual.raw,
-        new_raw=actual.raw,
-        old_status=actual.status,
-        new_status=db.ActualValue.RETURNED,
-        note=reason,
-    )
+    _record_status(actual, db.ActualChange.RETURN, who, db.ActualValue.RETURNED, reason)
     actual.status = db.ActualValue.RETURNED
     actual.version += 1
     actual.save()
