@@ -120,18 +120,14 @@ def read_value_cell(
     return cell
 
 
-def _split(text: str) -> list[tuple[str | None, str]]:
-    return split_groups(text)
-
-
 def build(record: Record, doc: str, warnings: list[ExtractWarning]) -> Indicator:
     """The indicator of ``record`` (see the module docstring)."""
     where = SourceRef(doc, record.line)
     parts = read_name(record.name)
     base_text = record.baseline.text if record.baseline else ""
-    groups = _split(base_text) if base_text else [(None, "")]
+    groups = split_groups(base_text) if base_text else [(None, "")]
     if len(groups) == 1 and record.targets:
-        tg = _split(record.targets[0].text)
+        tg = split_groups(record.targets[0].text)
         if len(tg) > 1:
             groups = [(g, "") for g, _ in tg]
     series: list[Series] = []
@@ -207,7 +203,7 @@ def _group_cell(
     cell: Cell, group: str | None, gi: int, n: int, where: SourceRef, warnings: list[ExtractWarning]
 ) -> ValueCell:
     if group is not None:
-        parts = _split(cell.text)
+        parts = split_groups(cell.text)
         if len(parts) == n and parts[gi][0] == group:
             out = read_value_cell(_strip_label(parts[gi][1]), cell.header, where, warnings)
             out.raw = nfkc(parts[gi][1])

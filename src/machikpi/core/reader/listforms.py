@@ -51,9 +51,11 @@ class ListForms(ReaderState):
             b -= 1
         if not parts:
             return
+        if any(is_value(p.text) or p.text[:1].isdigit() for p in parts):
+            return  # pieces of a value (``014 歳及び 25``), not a caption
         title = join_wrapped("".join(p.text for p in parts))
         if (
-            not (2 <= len(title) <= 60)
+            not (4 <= len(title) <= 60)
             or read_numbering(parts[0].raw) is not None
             or vocabulary().role_of(title)
         ):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..model import Indicator, Node, Plan
 from ..source import SourceText
@@ -26,12 +26,11 @@ LAYOUT = "general"
 class Reading:
     """Every stage's result for one document: the classified ``lines``
     (stage 1, with each line's kind and note filled by the later stages), the
-    ``plan`` (stages 2–5) and, per indicator, the node it was filed under."""
+    ``plan`` (stages 2–5)."""
 
     source: SourceText
     lines: list[Line]
     plan: Plan
-    placed: list[tuple[Node | None, Indicator]] = field(default_factory=list)
 
     def trace(self) -> list[str]:
         """One line per source line: number, kind, what it went to, the text."""
@@ -164,4 +163,4 @@ def read(source: SourceText) -> Reading:
     plan.links = list(tables.links.values())
     _attach_legends(lines, [ind for _, ind in tables.indicators])
     plan.warnings = [*outline.warnings, *tables.warnings]
-    return Reading(source, lines, plan, tables.indicators)
+    return Reading(source, lines, plan)

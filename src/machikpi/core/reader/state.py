@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..model import ExtractWarning, Indicator, Node, PlanLink, Role, SourceRef
 from ..periods import Period
+from ..quantities import split_groups
 from ..text import nfkc
 from .build import Cell, Record, build
 from .cells import (
@@ -232,8 +233,7 @@ def _labelled(text: str) -> bool:
 
 
 def _grouped(text: str) -> bool:
-    from ..quantities import split_groups
-
+    """A cell with a group label in front (``小学校 88.7%``) or several groups."""
     return bool(text.strip()) and (
         len(split_groups(text)) > 1 or bool(re.match(r"^[^\d\s]{1,6}\s+\d", text.strip()))
     )
