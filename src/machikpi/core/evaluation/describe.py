@@ -11,6 +11,7 @@ as a preset. Pure: no I/O, no Django.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .ruleset import Band, RuleSet
@@ -99,15 +100,20 @@ def _pct(x: float) -> str:
     return f"{text}%"
 
 
-def _bounds(band: Band, measure: str) -> str:
-    name = MEASURE_NAMES.get(measure, measure)
+def _range(band: Band, fmt: Callable[[float], str]) -> str:
+    """``a以上b未満`` / ``a以上`` / ``b未満`` of a band, ``""`` for an open band."""
     if band.min is not None and band.max is not None:
-        return f"{name}が{_pct(band.min)}以上{_pct(band.max)}未満"
+        return f"{fmt(band.min)}以上{fmt(band.max)}未満"
     if band.min is not None:
-        return f"{name}が{_pct(band.min)}以上"
+        return f"{fmt(band.min)}以上"
     if band.max is not None:
-        return f"{name}が{_pct(band.max)}未満"
+        return f"{fmt(band.max)}未満"
     return ""
+
+
+def _bounds(band: Band, measure: str) -> str:
+    text = _range(band, _pct)
+    return f"{MEASURE_NAMES.get(measure, measure)}が{text}" if text else ""
 
 
 def band_text(rs: RuleSet, band: Band) -> str:
@@ -216,10 +222,4 @@ def _rollup_bounds(band: Band, method: str) -> str:
     def fmt(x: float) -> str:
         return _pct(x) if as_pct else f"{x:g}点"
 
-    if band.min is not None and band.max is not None:
-        return f"{fmt(band.min)}以上{fmt(band.max)}未満"
-    if band.min is not None:
-        return f"{fmt(band.min)}以上"
-    if band.max is not None:
-        return f"{fmt(band.max)}未満"
-    return "それ以外"
+    return _range(band, fmt) or "それ以外"
