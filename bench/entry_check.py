@@ -4,7 +4,7 @@ Generates synthetic stored plans (``--plans`` × ``--indicators``, one series
 per indicator, a baseline and a target cell each, under two levels of
 nodes), writes the entry table of fiscal 2024 with a value in every row (as
 a filled template: ID, 指標名, 区分, 単位, 年度, 実績値), then measures
-:func:`~machikpi.adapters.storage_cli.validate_stored` — everything the CLI
+:func:`~machikpi.adapters.services.entries.validate_stored` — everything the CLI
 import and the web upload check before any write — twice:
 
 (a) every value new (nothing stored for 2024);
@@ -116,7 +116,7 @@ def measure(label: str, table: Any) -> Any:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from machikpi.adapters.storage_cli import validate_stored
+    from machikpi.adapters.services.entries import validate_stored
 
     with CaptureQueriesContext(connection) as queries:
         t0 = time.perf_counter()
@@ -155,8 +155,8 @@ def main() -> None:
         setup(url)
         from django.db import transaction
 
+        from machikpi.adapters.services.entries import record_entries
         from machikpi.adapters.storage.plans import store_plan
-        from machikpi.adapters.storage_cli import record_entries
 
         t0 = time.perf_counter()
         with transaction.atomic():

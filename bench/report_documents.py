@@ -182,9 +182,9 @@ def run_case(case: str, indicators: int, out: Path) -> None:
         line = build_large(indicators)
         print(f"  (set-up: {line} in {time.perf_counter() - wall:.1f} s)")
 
-    from machikpi.adapters.report_cli import make_report
     from machikpi.adapters.reports.documents import render_document
     from machikpi.adapters.rulesets import load_ruleset
+    from machikpi.adapters.services.reports import make_report
 
     ruleset = load_ruleset("baseline-band")
     report = _timed("report context (evaluate + build)", lambda: make_report(YEAR, ruleset, "baseline-band"))

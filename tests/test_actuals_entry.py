@@ -332,9 +332,9 @@ def test_entry_checking_reads_the_database_in_a_fixed_number_of_queries(db: str,
     from django.test.utils import CaptureQueriesContext
 
     from machikpi.adapters.actual_entry import ID, VALUE, YEAR, Table
+    from machikpi.adapters.services.entries import validate_stored
     from machikpi.adapters.storage.actuals import series_info
     from machikpi.adapters.storage.plans import store_plan
-    from machikpi.adapters.storage_cli import validate_stored
 
     def check(years: list[int]) -> int:
         rows = [

@@ -1,7 +1,7 @@
 """The API (/api/): public reads of the bundled seed plans, token writes of drafts, the OpenAPI document.
 
 Run on SQLite and (``make test``'s second run) on PostgreSQL; see tests/storage_db.py.
-Plan data is imported from the bundled seeds with ``storage_cli.store_documents``;
+Plan data is imported from the bundled seeds with ``services.plans.store_documents``;
 the expected numbers are read off the seed's printed text below.
 """
 
@@ -35,7 +35,7 @@ def seed_line(path: Path, startswith: str) -> str:
 
 
 def store(*paths: Path) -> None:
-    from machikpi.adapters.storage_cli import store_documents
+    from machikpi.adapters.services.plans import store_documents
 
     store_documents(list(paths), warn=lambda _: None)
 
@@ -53,8 +53,8 @@ def staff(username: str, role: str | None, department: str | None = None) -> str
     """A staff user with ``role`` (None: no profile) and its API token key."""
     from django.contrib.auth.models import User
 
+    from machikpi.adapters.services.users import create_token
     from machikpi.adapters.storage import models as m
-    from machikpi.adapters.web.api.cli import create_token
 
     user = User.objects.create_user(username)  # no password: token only, no slow hashing
     if role is not None:

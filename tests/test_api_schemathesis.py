@@ -48,9 +48,9 @@ def served(database_url: str) -> Iterator[dict[str, Any]]:
     from django.core.wsgi import get_wsgi_application
     from waitress.server import create_server
 
+    from machikpi.adapters.services.plans import store_documents
+    from machikpi.adapters.services.users import create_token
     from machikpi.adapters.storage import models as m
-    from machikpi.adapters.storage_cli import store_documents
-    from machikpi.adapters.web.api.cli import create_token
 
     call_command("flush", verbosity=0, interactive=False)
     store_documents(

@@ -39,9 +39,9 @@ def seeded(database_url: str) -> dict[str, Any]:
     from django.contrib.auth.models import User
     from django.core.management import call_command
 
+    from machikpi.adapters.services.plans import store_documents
+    from machikpi.adapters.services.users import create_token
     from machikpi.adapters.storage import models as m
-    from machikpi.adapters.storage_cli import store_documents
-    from machikpi.adapters.web.api.cli import create_token
 
     call_command("flush", verbosity=0, interactive=False)
     store_documents([SEED_003], warn=lambda _m: None)

@@ -30,10 +30,10 @@ def stored(database_url: str) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import transaction
 
+    from machikpi.adapters.services.plans import store_documents
+    from machikpi.adapters.services.users import create_token
     from machikpi.adapters.storage import models as m
     from machikpi.adapters.storage.actuals import record_actual
-    from machikpi.adapters.storage_cli import store_documents
-    from machikpi.adapters.web.api.cli import create_token
 
     call_command("flush", verbosity=0, interactive=False)  # module scope: read-only tests share it
     store_documents(

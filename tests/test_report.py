@@ -236,7 +236,7 @@ def test_report_without_actuals_is_a_clear_error(
     db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["report", "--database", db, "-o", str(tmp_path / "r.html")]) == 2
-    assert "no approved actual value" in capsys.readouterr().err
+    assert "承認済みの実績値がありません" in capsys.readouterr().err
 
 
 def test_demo_end_to_end(tmp_path: Path) -> None:

@@ -32,9 +32,10 @@ def site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[st
 
     from machikpi.adapters.demo_staff import setup_demo_staff
     from machikpi.adapters.rulesets import load_ruleset
+    from machikpi.adapters.services.entries import import_actual_file
+    from machikpi.adapters.services.plans import store_documents
     from machikpi.adapters.storage import models as m
     from machikpi.adapters.storage.evaluations import evaluate_stored
-    from machikpi.adapters.storage_cli import import_actual_file, store_documents
 
     call_command("flush", verbosity=0, interactive=False)  # module scope: read-only tests share it
     store_documents([SEED_003], warn=lambda _m: None)

@@ -70,9 +70,9 @@ def test_public_downloads_of_a_formula_named_indicator(db: str) -> None:
     from django.db import transaction
     from django.test import Client
 
+    from machikpi.adapters.services.plans import store_documents
     from machikpi.adapters.storage import models as m
     from machikpi.adapters.storage.actuals import record_actual
-    from machikpi.adapters.storage_cli import store_documents
 
     store_documents([SEED_STRATEGY], warn=lambda _m: None)
     ind = m.Indicator.objects.get(name="製造品出荷額等")
@@ -96,9 +96,9 @@ def test_entry_workbook_of_a_formula_named_indicator(db: str, tmp_path: Path) ->
     from django.db import transaction
 
     from machikpi.adapters.actual_entry import write_template
+    from machikpi.adapters.services.plans import store_documents
     from machikpi.adapters.storage import models as m
     from machikpi.adapters.storage.actuals import record_actual, series_info
-    from machikpi.adapters.storage_cli import store_documents
 
     store_documents([SEED_STRATEGY], warn=lambda _m: None)
     ind = m.Indicator.objects.get(name="製造品出荷額等")

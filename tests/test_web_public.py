@@ -41,7 +41,7 @@ def seed_cells(name: str) -> list[str]:
 
 @pytest.fixture
 def seeded(db: str) -> str:
-    from machikpi.adapters.storage_cli import store_documents
+    from machikpi.adapters.services.plans import store_documents
 
     store_documents([SEED_STRATEGY, SEED_OPINIONS], warn=lambda _m: None)
     return db

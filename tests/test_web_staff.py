@@ -42,8 +42,9 @@ def staff(db: str, tmp_path: Path, fast_passwords: Any) -> dict[str, Any]:
     """Seed 003 stored, its demo actuals (approved), FY2024/2025 evaluated, the demo staff."""
     from machikpi.adapters.demo_staff import setup_demo_staff
     from machikpi.adapters.rulesets import load_ruleset
+    from machikpi.adapters.services.entries import import_actual_file
+    from machikpi.adapters.services.plans import store_documents
     from machikpi.adapters.storage.evaluations import evaluate_stored
-    from machikpi.adapters.storage_cli import import_actual_file, store_documents
 
     store_documents([SEED_003], warn=lambda m: None)
     text = (ROOT / "demo_actuals.csv").read_text(encoding="utf-8-sig")

@@ -115,8 +115,9 @@ def _fill_demo() -> None:
     """Fill the (empty) database with the demo and its staff (module docstring)."""
     from machikpi.adapters.demo_staff import setup_demo_staff
     from machikpi.adapters.rulesets import load_ruleset
+    from machikpi.adapters.services.entries import import_actual_file
+    from machikpi.adapters.services.plans import store_documents
     from machikpi.adapters.storage.evaluations import evaluate_stored
-    from machikpi.adapters.storage_cli import import_actual_file, store_documents
     from machikpi.samples import ROOT, SEEDS
 
     def ignore(_message: str) -> None:

@@ -66,9 +66,9 @@ def setup_demo_staff(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
     demo logins (existing ones get the demo password again). Returns the logins."""
     from django.contrib.auth import get_user_model
 
+    from .services.users import grant_planning_permissions
     from .storage import models as db
     from .storage.tree import ancestry
-    from .web.staff.cli import grant_planning_permissions
 
     User = get_user_model()
     with transaction.atomic():

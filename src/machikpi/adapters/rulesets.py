@@ -12,6 +12,8 @@ from pathlib import Path
 from ..core.evaluation import RuleSet, RuleSetError, ruleset_from_toml
 
 PRESET_PACKAGE = "machikpi.rulesets"
+#: The rule set used when none is chosen: the preset ``rulesets/baseline-band.toml``.
+DEFAULT_RULES = "baseline-band"
 
 
 def preset_names() -> list[str]:

@@ -107,7 +107,7 @@ def web_settings() -> dict[str, Any]:
         "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"], "ip_address"],
         "AXES_VERBOSE": False,
         # the Japanese lockout page for every login path (the admin's too)
-        "AXES_LOCKOUT_CALLABLE": "machikpi.adapters.web.staff.views.lockout_response",
+        "AXES_LOCKOUT_CALLABLE": "machikpi.adapters.web.staff.login.lockout_response",
         "TEMPLATES": [
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",

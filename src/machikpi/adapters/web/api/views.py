@@ -39,10 +39,10 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from ...actual_entry import outlier
+from ...services.grading import check_grade
 from ...storage import models as db
 from ...storage.actuals import ActualConflict, approve_actual, record_actual
 from ...storage.tree import ancestry
-from ..grades import check_grade
 from ..params import MAX_ID, exact_number
 from . import access
 from . import serializers as s

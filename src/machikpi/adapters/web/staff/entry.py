@@ -39,8 +39,8 @@ from django.utils.translation import gettext_lazy
 from ...actual_entry import write_template
 from ...storage import models as db
 from ...storage.actuals import series_info
+from .common import cycle_year, int_param, latest_fiscal_year, staff_context, username, wareki, year_param
 from .permissions import DEPARTMENT, PLANNING, department_of, role_of, roles
-from .views import cycle_year, int_param, latest_fiscal_year, staff_context, username, wareki, year_param
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -220,8 +220,8 @@ def evaluate(request: HttpRequest) -> HttpResponse:
     """GET: the form. POST: evaluate every stored series for the year under the
     chosen rule set and store the evaluations (the public grades follow)."""
     from ....core.evaluation.describe import describe_ruleset
-    from ...report_cli import DEFAULT_RULES
     from ...rulesets import load_ruleset
+    from ...services.evaluation import DEFAULT_RULES
     from ...storage.evaluations import evaluate_stored
 
     choices = ruleset_choices()

@@ -36,12 +36,12 @@ from django.utils.translation import gettext as _
 
 from ....core.errors import MachikpiError
 from ...actual_entry import Checked, EntryFileError, Problem, read_table
+from ...services.entries import record_entries, validate_stored
 from ...storage import models as db
 from ...storage.actuals import ActualConflict
-from ...storage_cli import record_entries, validate_stored
+from .common import refresh_evaluations, staff_context, username
 from .forms import UploadForm
 from .permissions import DEPARTMENT, PLANNING, department_of, role_of, roles
-from .views import refresh_evaluations, staff_context, username
 
 #: Where uploaded files wait between preview and confirm (one folder per upload).
 UPLOAD_ROOT = Path(tempfile.gettempdir()) / "machikpi-uploads"

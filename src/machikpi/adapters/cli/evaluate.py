@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..core.errors import DocumentError
-from ..core.evaluation import TableError, evaluate, evaluation_objects, table_from_rows
-from .rulesets import load_ruleset
+from ...core.errors import DocumentError
+from ...core.evaluation import TableError, evaluate, evaluation_objects, table_from_rows
+from ..rulesets import load_ruleset
 
 
 def read_rows(path: Path) -> tuple[list[dict[str, Any]], list[int]]:

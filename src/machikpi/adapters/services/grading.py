@@ -19,13 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...core.errors import MachikpiError
 from ...core.evaluation import RuleSet, evaluate, evaluation_objects, table_from_rows
-from ..rulesets import load_ruleset
 from ..storage import models as db
 from ..storage.export import stored_rows
-
-DEFAULT_RULES = "baseline-band"
+from .evaluation import plan_ruleset
 
 
 @dataclass(frozen=True)
@@ -42,26 +39,6 @@ class GradeCheck:
     previous_year: int
     previous_grade: str | None
     falls: bool
-
-
-def plan_rules(plan_id: int) -> str:
-    """The rule-set name of the plan's latest stored evaluation, else :data:`DEFAULT_RULES`."""
-    rules = (
-        db.Evaluation.objects.filter(series__indicator__plan_id=plan_id)
-        .order_by("-year", "-evaluated_at")
-        .values_list("rules", flat=True)
-        .first()
-    )
-    return rules or DEFAULT_RULES
-
-
-def plan_ruleset(plan_id: int) -> RuleSet:
-    """The plan's rule set (:func:`plan_rules`); the default one when that name cannot be loaded
-    (a rule-set file given to ``machikpi report`` by path is not known to the web application)."""
-    try:
-        return load_ruleset(plan_rules(plan_id))
-    except (MachikpiError, OSError):
-        return load_ruleset(DEFAULT_RULES)
 
 
 def rank(ruleset: RuleSet, grade: str | None) -> float | None:

@@ -2,7 +2,7 @@
 
 A token (Django REST framework's ``authtoken``, one per user) lets a program
 write actual values through the API as that user, with that user's role
-(``Authorization: Token KEY``; see :mod:`.views`). ``create`` prints the
+(``Authorization: Token KEY``; see :mod:`machikpi.adapters.web.api.views`). ``create`` prints the
 user's token, making one when the user has none (``--new`` replaces an
 existing one, which stops working at once); ``revoke`` deletes it. The user
 must exist (the staff accounts are managed in the admin at ``/admin/``).
@@ -14,51 +14,12 @@ import argparse
 import sys
 from typing import Any
 
-from ....core.errors import MachikpiError
-
-
-class TokenError(MachikpiError):
-    """No such user, or an inactive one."""
-
-
-def _user(username: str) -> Any:
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        raise TokenError(f"there is no user named {username!r} (staff accounts are made in /admin/)")
-    return user
-
-
-def create_token(username: str, *, new: bool = False) -> tuple[str, bool]:
-    """The token key of ``username`` and whether it was made now (Django set up).
-
-    ``new`` replaces an existing token. Raises :class:`TokenError` for an
-    unknown or inactive user."""
-    from django.db import transaction
-    from rest_framework.authtoken.models import Token
-
-    user = _user(username)
-    if not user.is_active:
-        raise TokenError(f"the user {username!r} is inactive; activate it in /admin/ first")
-    with transaction.atomic():
-        if new:
-            Token.objects.filter(user=user).delete()
-        token, created = Token.objects.get_or_create(user=user)
-    return token.key, created
-
-
-def revoke_token(username: str) -> bool:
-    """Delete the token of ``username``; ``False`` when it had none. Raises :class:`TokenError`."""
-    from rest_framework.authtoken.models import Token
-
-    deleted, _ = Token.objects.filter(user=_user(username)).delete()
-    return deleted > 0
+from ..services.users import create_token, revoke_token
 
 
 def cmd_token(args: argparse.Namespace) -> int:
     """Run ``machikpi token create|revoke``: the key on standard output, the rest on standard error."""
-    from ...django_settings import setup
+    from ..django_settings import setup
 
     setup(args.database)
     if args.token_command == "create":

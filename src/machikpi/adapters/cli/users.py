@@ -24,88 +24,7 @@ import getpass
 import sys
 from typing import Any
 
-from ....core.errors import MachikpiError
-
-ROLES = ("planning", "department", "committee")
-#: Model permissions a planning user gets in the admin (app label, codename).
-PLANNING_PERMISSIONS: tuple[tuple[str, str], ...] = tuple(
-    (app, f"{verb}_{model}")
-    for app, model in (
-        ("machikpi", "department"),
-        ("machikpi", "staffprofile"),
-        ("machikpi", "indicator"),
-        ("auth", "user"),
-    )
-    for verb in ("view", "add", "change")
-)
-
-
-class UserError(MachikpiError):
-    """A user that cannot be added as asked (bad password, missing department)."""
-
-
-def check_password(password: str, name: str = "") -> None:
-    """Raise :class:`UserError` with Django's messages when ``password`` fails
-    the password validators (module docstring) for the user ``name``. Django
-    must be set up."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
-    try:
-        validate_password(password, get_user_model()(username=name))
-    except ValidationError as e:
-        raise UserError("パスワードが使えません: " + " ".join(e.messages)) from None
-
-
-def grant_planning_permissions(user: Any) -> None:
-    """Give ``user`` the admin and :data:`PLANNING_PERMISSIONS` (saved)."""
-    from django.contrib.auth.models import Permission
-
-    user.is_staff = True
-    user.save()
-    for app, codename in PLANNING_PERMISSIONS:
-        perm = Permission.objects.filter(content_type__app_label=app, codename=codename).first()
-        if perm is not None:
-            user.user_permissions.add(perm)
-
-
-def add_user(
-    name: str, role: str, password: str, *, department: str | None = None, superuser: bool = False
-) -> tuple[Any, bool]:
-    """Create or update the staff user ``name`` (module docstring); returns
-    ``(user, created)``. Raises :class:`UserError`."""
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
-
-    from ...storage import models as db
-
-    if role not in ROLES:
-        raise UserError(f"unknown role {role!r} (one of: {', '.join(ROLES)})")
-    if role == "department" and not department:
-        raise UserError("the department role needs --department NAME")
-    if not name.strip():
-        raise UserError("the user name is empty")
-    check_password(password, name)
-    User = get_user_model()
-    with transaction.atomic():
-        dept = None
-        if department:
-            dept, _created = db.Department.objects.get_or_create(name=department.strip())
-        user = User.objects.filter(username=name).first()
-        created = user is None
-        if user is None:
-            user = User(username=name)
-        user.set_password(password)
-        user.is_active = True
-        if superuser:
-            user.is_staff = True
-            user.is_superuser = True
-        user.save()
-        if role == "planning":
-            grant_planning_permissions(user)
-        db.StaffProfile.objects.update_or_create(user=user, defaults={"role": role, "department": dept})
-    return user, created
+from ..services.users import ROLES, UserError, add_user
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -129,7 +48,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     """Run ``machikpi user add``."""
-    from ...django_settings import setup
+    from ..django_settings import setup
 
     password = _read_password(args)
     setup(args.database)
@@ -145,10 +64,10 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 def cmd_user_list(args: argparse.Namespace) -> int:
     """Run ``machikpi user list``."""
-    from ...django_settings import setup
+    from ..django_settings import setup
 
     setup(args.database)
-    from ...storage import models as db
+    from ..storage import models as db
 
     for p in db.StaffProfile.objects.select_related("user", "department").order_by("role", "user__username"):
         active = "" if p.user.is_active else " (inactive)"

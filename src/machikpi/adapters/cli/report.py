@@ -16,84 +16,30 @@ the demo database on 127.0.0.1:8000 until stopped, unless ``--no-serve``.
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import MachikpiError
-from ..core.evaluation import RuleSet
-from .reports.context import Report, build_report
-from .reports.documents import document_format, write_document
-from .rulesets import load_ruleset, ruleset_text
-
-DEFAULT_RULES = "baseline-band"
-
-
-class NoActualsError(MachikpiError):
-    """There is no actual value to evaluate."""
+from ..rulesets import DEFAULT_RULES, load_ruleset
 
 
 def _step(message: str) -> None:
     print(f"  … {message}", flush=True)
 
 
-def make_report(year: int, ruleset: RuleSet, rules_arg: str, *, demo_data: bool = False) -> Report:
-    """Evaluate the stored plans for ``year`` (saving the evaluations) and build the report,
-    with the committee's comments of ``year`` and each plan's stored audit."""
-    from .reports.stored import stored_audits, stored_comments, stored_departments
-    from .storage.evaluations import evaluate_stored
-
-    ev = evaluate_stored(year, ruleset)
-    docs = sorted({r["doc"] for r in ev.rows})
-    return build_report(
-        ev.rows,
-        year=year,
-        rules=ruleset.name,
-        rules_description=ruleset_text(rules_arg),
-        grade_order=list(ruleset.grades),
-        titles=ev.titles,
-        demo_data=demo_data,
-        comments=stored_comments(year, docs),
-        audits=stored_audits(docs),
-        ruleset=ruleset,
-        departments=stored_departments(docs),
-    )
-
-
-def write_report(report: Report, path: Path) -> None:
-    """Write ``report`` to ``path``; the format follows the suffix (``.html``, ``.pdf``, ``.xlsx``).
-    Raises :class:`~.reports.documents.UnsupportedFormatError` for another suffix."""
-    write_document(report, path)
-
-
-def summary_lines(report: Report) -> list[str]:
-    """One line per plan: indicators per grade."""
-    out = []
-    for plan in report.plans:
-        grades = Counter(line.grade for sec in plan.sections for line in sec.lines)
-        order = [g for g in report.grade_order if g in grades] + sorted(set(grades) - set(report.grade_order))
-        counts = " ".join(f"{g}:{grades[g]}" for g in order)
-        n = sum(grades.values())
-        out.append(
-            f"  {plan.title}: {n} series — {counts}; 未入力 {len(plan.no_actual)}, 悪化 {len(plan.worse)}"
-        )
-    return out
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     """Run ``machikpi report``."""
-    from .django_settings import setup
+    from ..django_settings import setup
+    from ..reports.documents import document_format, write_document
 
     document_format(args.output)  # an unknown suffix fails before anything is evaluated
     setup(args.database)
-    from .storage.export import latest_actual_year
+    from ..services.evaluation import evaluation_year
+    from ..services.reports import make_report, summary_lines
 
-    year = args.year or latest_actual_year()
-    if year is None:
-        raise NoActualsError("no approved actual value is stored; import some with `machikpi actuals import`")
+    year = evaluation_year(args.year)
     ruleset = load_ruleset(args.rules)
     report = make_report(year, ruleset, args.rules)
-    write_report(report, args.output)
+    write_document(report, args.output)
     print(f"{args.output}: report for {report.year_label}, rule set {ruleset.name}")
     for line in summary_lines(report):
         print(line)
@@ -102,8 +48,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run ``machikpi demo`` (see the module docstring)."""
-    from ..samples import ROOT, SEEDS
-    from .django_settings import setup
+    from ...samples import ROOT, SEEDS
+    from ..django_settings import setup
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -113,7 +59,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"machikpi demo → {out}/")
     _step(f"creating a new database {db_file}")
     db_url = setup(f"sqlite:///{db_file.resolve()}")
-    from .storage_cli import import_actual_file, store_documents
+    from ..services.entries import import_actual_file
+    from ..services.plans import store_documents
 
     warnings: list[str] = []
     _step(f"importing {len(SEEDS)} sample plans")
@@ -124,21 +71,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _step("loading the invented actual values (架空のデモ用データ) for FY2024 and FY2025")
     _step(import_actual_file(ROOT / "demo_actuals.csv", who="demo", warn=warnings.append))
-    from .demo_staff import add_demo_comments, login_lines, setup_demo_staff
+    from ..demo_staff import add_demo_comments, login_lines, setup_demo_staff
+    from ..reports.documents import write_document
+    from ..services.evaluation import evaluate_year
+    from ..services.reports import make_report, summary_lines
 
     _step("creating the demo departments, their indicators and the demo staff logins")
     logins = setup_demo_staff()
     _step(f"{add_demo_comments(2025)} committee comments for 2025年度 (架空のデモ用コメント)")
     ruleset = load_ruleset(args.rules)
-    from .storage.evaluations import evaluate_stored
-
     # The earlier year is evaluated and stored (grade history); only the latest is reported.
     _step(f"evaluating 2024年度 with the rule set {ruleset.name}")
-    evaluate_stored(2024, ruleset)
+    evaluate_year(2024, ruleset)
     _step(f"evaluating 2025年度 with the rule set {ruleset.name}")
     report = make_report(2025, ruleset, args.rules, demo_data=True)
     path = out / "report.html"
-    write_report(report, path)
+    write_document(report, path)
     print(f"\nreport: {path.resolve()}")
     print(f"database: {db_file.resolve()}")
     print(f"{report.year_label} の評価（{ruleset.name}、架空のデモ用データ）:")
@@ -148,7 +96,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for line in login_lines(logins):
         print(line)
     if args.serve:
-        from .web.serve import serve
+        from ..web.serve import serve
 
         print()
         serve(db_url, args.host, args.port)

@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core.audit import (
+from ...core.audit import (
     CHECKS,
     SEVERITY_RANK,
     Finding,
@@ -38,10 +38,10 @@ from ..core.audit import (
     finding_from_json,
     findings_to_json,
 )
-from ..core.audit.period import infer_period, period_from_text
-from ..core.errors import MachikpiError
-from ..core.reader import read_plan
-from .textfiles import read_source
+from ...core.audit.period import infer_period, period_from_text
+from ...core.errors import MachikpiError
+from ...core.reader import read_plan
+from ..textfiles import read_source
 
 
 class AuditUsageError(MachikpiError):
@@ -125,11 +125,11 @@ def _stored(
     """The stored findings of the stored plan ``doc``: (findings, doc, layout, period, indicators).
 
     Raises :class:`AuditUsageError` when no such plan is stored or ``--period`` is given."""
-    from .django_settings import setup
+    from ..django_settings import setup
 
     setup(args.database)
-    from .storage import models as db
-    from .storage.plans import stored_audit
+    from ..storage import models as db
+    from ..storage.plans import stored_audit
 
     try:
         plan, stored = stored_audit(doc)
