@@ -25,6 +25,7 @@ from ...core.model import Indicator, Node, Plan, Role, Series
 from ...core.periods import to_wareki
 from ...core.quantities import format_number
 from ...core.rows import cell_from_row
+from ..reasons import reason_label
 from .charts import ChartPoint, series_chart, series_sparkline
 
 Row = dict[str, Any]
@@ -224,32 +225,6 @@ class Report:
         return "\n".join(kept).strip()
 
 
-#: The evaluation's reasons for not grading (``machikpi.core.evaluation.codes.REASONS``) in
-#: Japanese, for the documents; a reason not listed here is shown as it is.
-REASONS_JA = {
-    "no actual value for the year": "評価年度の実績値がありません",
-    "the actual value is being tallied (集計中)": "実績値が集計中です",
-    "no target value": "目標値がありません",
-    "direction unknown: no baseline, no bound and no override": "良い方向が不明です（基準値も以上・以内の指定もありません）",
-    "keep target (target equals baseline) without 以上/以下: which side is good is unknown; "
-    "set a direction override": "目標値が基準値と同じで以上・以下の指定がなく、良い方向が不明です",
-    "no baseline value": "基準値がありません",
-    "no baseline year (neither the cell nor the plan gives one)": "基準年度が不明です",
-    "cumulative target below its baseline: the baseline is probably one year's figure and the "
-    "target a sum; set a direction override or correct the baseline": "累計の目標値が基準値を下回っています"
-    "（基準値が単年度の値の可能性があります）",
-    "no grade band of the rule set matches": "ルールセットのどの評価区分にも当たりません",
-    "achievement rate undefined (negative actual or target)": "達成率を計算できません（実績値または目標値が負）",
-    "progress rate undefined (the target equals the baseline, or no baseline)": "進捗率を計算できません"
-    "（目標値が基準値と同じ、または基準値がありません）",
-    "pace undefined (no change planned towards the good side, or the year is not after the "
-    "baseline year)": "進み具合を計算できません（良い方向への変化が計画されていないか、評価年度が基準年度以前）",
-    "growth-rate ratio undefined (needs positive baseline, actual and target, a planned change and "
-    "a year after the baseline year)": "伸び率の比を計算できません（正の基準値・実績値・目標値、計画された変化、"
-    "基準年度より後の評価年度が必要です）",
-}
-
-
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.1f}%"
 
@@ -321,7 +296,7 @@ def _line(row: Row, year: int, ungraded: str = UNGRADED, cannot_grade: str | Non
         achievement=_pct(ev.get("achievement_rate")),
         progress=_pct(ev.get("progress_rate")),
         grade=_grade(ev.get("grade"), ungraded, cannot_grade),
-        reason=REASONS_JA.get(ev.get("reason") or "", ev.get("reason") or ""),
+        reason=reason_label(ev.get("reason_code"), ev.get("reason"), japanese=True),
         direction={"higher": "↑ 高いほど良い", "lower": "↓ 低いほど良い", "keep": "→ 維持"}.get(
             ev.get("direction") or "", "不明"
         ),

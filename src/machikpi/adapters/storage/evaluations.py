@@ -28,6 +28,7 @@ _FIELDS = (
     "grade",
     "points",
     "reason",
+    "reason_code",
 )
 
 

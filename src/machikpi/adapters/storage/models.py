@@ -22,6 +22,28 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ...core.evaluation.codes import REASON_KEYS
+from ...core.model import Bound, CellStatus, Role, YearType
+
+#: Database choices taken from the core's enums, so that storage holds nothing the core
+#: cannot read back; the labels are what the admin shows.
+ROLE_CHOICES = [(r.value, r.value) for r in Role]
+CELL_STATUS_CHOICES = [
+    (CellStatus.VALUE.value, _("数値")),
+    (CellStatus.NONE.value, _("なし")),
+    (CellStatus.PENDING.value, _("未設定")),
+    (CellStatus.TALLYING.value, _("集計中")),
+    (CellStatus.TEXT.value, _("文言")),
+]
+YEAR_TYPE_CHOICES = [(YearType.FISCAL.value, _("年度")), (YearType.CALENDAR.value, _("年"))]
+BOUND_CHOICES = [(Bound.MAX.value, _("以下・以内・未満")), (Bound.MIN.value, _("以上・超"))]
+DIRECTION_CHOICES = [
+    ("higher", _("高いほど良い")),
+    ("lower", _("低いほど良い")),
+    ("keep", _("維持")),
+]
+REASON_CODE_CHOICES = [(code, code) for code in REASON_KEYS.values() if code]
+
 
 class Plan(models.Model):
     """One plan document as last imported; ``doc`` (the file name) is its identity."""
@@ -170,7 +192,7 @@ class Indicator(models.Model):
         Node, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("項目")
     )
     key = models.CharField(max_length=2500, verbose_name=_("識別キー"))
-    role = models.CharField(max_length=20, verbose_name=_("区分"))
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES, verbose_name=_("区分"))
     name = models.TextField(verbose_name=_("指標名"))
     raw_name = models.TextField(verbose_name=_("指標名（原文）"))
     definition = models.TextField(null=True, blank=True, verbose_name=_("定義"))
@@ -264,11 +286,15 @@ class Cell(models.Model):
         default=0, help_text=_("同じ種類の値の中での列の順序"), verbose_name=_("列の順序")
     )
     raw = models.TextField(blank=True, default="", verbose_name=_("原文"))
-    status = models.CharField(max_length=10, verbose_name=_("状態"))
+    status = models.CharField(max_length=10, choices=CELL_STATUS_CHOICES, verbose_name=_("状態"))
     value = models.FloatField(null=True, blank=True, verbose_name=_("値"))
     year = models.IntegerField(null=True, blank=True, verbose_name=_("年度"))
-    year_type = models.CharField(max_length=10, null=True, blank=True, verbose_name=_("年度の種類"))
-    bound = models.CharField(max_length=5, null=True, blank=True, verbose_name=_("以上・以内"))
+    year_type = models.CharField(
+        max_length=10, null=True, blank=True, choices=YEAR_TYPE_CHOICES, verbose_name=_("年度の種類")
+    )
+    bound = models.CharField(
+        max_length=5, null=True, blank=True, choices=BOUND_CHOICES, verbose_name=_("以上・以内")
+    )
     unit = models.CharField(max_length=50, null=True, blank=True, verbose_name=_("単位"))
     notes = models.JSONField(default=list, verbose_name=_("注記"))
     repairs = models.JSONField(default=list, verbose_name=_("読み取りの修正"))
@@ -448,7 +474,9 @@ class Evaluation(models.Model):
     )
     year = models.IntegerField(verbose_name=_("年度"))
     rules = models.CharField(max_length=100, verbose_name=_("評価基準"))
-    direction = models.CharField(max_length=10, null=True, blank=True, verbose_name=_("良い方向"))
+    direction = models.CharField(
+        max_length=10, null=True, blank=True, choices=DIRECTION_CHOICES, verbose_name=_("良い方向")
+    )
     actual = models.FloatField(null=True, blank=True, verbose_name=_("実績値"))
     target = models.FloatField(null=True, blank=True, verbose_name=_("目標値"))
     expected = models.FloatField(null=True, blank=True, verbose_name=_("想定値"))
@@ -457,6 +485,13 @@ class Evaluation(models.Model):
     grade = models.CharField(max_length=20, null=True, blank=True, verbose_name=_("評価"))
     points = models.FloatField(null=True, blank=True, verbose_name=_("点数"))
     reason = models.TextField(null=True, blank=True, verbose_name=_("評価できない理由"))
+    reason_code = models.CharField(
+        max_length=40,
+        null=True,
+        blank=True,
+        choices=REASON_CODE_CHOICES,
+        verbose_name=_("評価できない理由の符号"),
+    )
     evaluated_at = models.DateTimeField(auto_now=True, verbose_name=_("評価日時"))
 
     class Meta:

@@ -66,3 +66,25 @@ REASONS: Final[dict[int, str | None]] = {
 }
 for _i, _m in enumerate(MEASURES):
     REASONS[R_MEASURE_UNDEFINED + _i] = _MEASURE_WHY[_m]
+
+#: A stable code for each reason (``reason_code`` of the evaluation objects and of the
+#: stored evaluations): the adapters translate the code, never the English sentence.
+REASON_KEYS: Final[dict[int, str | None]] = {
+    R_NONE: None,
+    R_NO_ACTUAL: "no-actual",
+    R_TALLYING: "tallying",
+    R_NO_TARGET: "no-target",
+    R_DIRECTION_UNKNOWN: "direction-unknown",
+    R_KEEP_SIDE_UNKNOWN: "keep-side-unknown",
+    R_NO_BASELINE: "no-baseline",
+    R_NO_BASELINE_YEAR: "no-baseline-year",
+    R_CUMULATIVE_BELOW_BASELINE: "cumulative-below-baseline",
+    R_NO_BAND: "no-band",
+}
+for _i, _m in enumerate(MEASURES):
+    REASON_KEYS[R_MEASURE_UNDEFINED + _i] = "undefined-" + _m.replace("_", "-")
+
+#: The code of each English reason sentence (for evaluations kept before codes were stored).
+REASON_CODE_OF_TEXT: Final[dict[str, str]] = {
+    text: code for i, text in REASONS.items() if text and (code := REASON_KEYS[i])
+}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .codes import DIRECTION_NAMES, REASONS
+from .codes import DIRECTION_NAMES, REASON_KEYS, REASONS
 from .engine import EvaluationResult
 
 
@@ -25,7 +25,9 @@ def evaluation_objects(result: EvaluationResult) -> list[dict[str, Any]]:
     ``target``, ``expected``, ``achievement_rate`` and ``progress_rate``
     (fractions, rounded to 6 decimals), ``grade`` (the rule set's string;
     where it cannot grade, the rule set's ``cannot_grade`` grade or ``None``),
-    ``points`` and ``reason`` (``None`` when graded). A row whose good side came
+    ``points``, ``reason`` (an English sentence, ``None`` when graded) and
+    ``reason_code`` (its stable code, :data:`.codes.REASON_KEYS`, which the
+    adapters translate). A row whose good side came
     from the indicator catalogue (the plan did not settle it) has one more field,
     ``direction_note``: ``方向は指標カタログ (<concept id>) による``.
     """
@@ -60,6 +62,7 @@ def evaluation_objects(result: EvaluationResult) -> list[dict[str, Any]]:
             "grade": rs.grades[g] if g >= 0 else rs.cannot_grade,
             "points": _num(pts),
             "reason": REASONS[why],
+            "reason_code": REASON_KEYS[why],
         }
         if from_catalogue:
             obj["direction_note"] = f"方向は指標カタログ ({cid}) による"

@@ -68,6 +68,10 @@ class EvaluationSerializer(serializers.Serializer[Any]):
     grade = serializers.CharField(allow_null=True)
     points = serializers.FloatField(allow_null=True)
     reason = serializers.CharField(allow_null=True, help_text="why there is no grade, when there is none")
+    reason_code = serializers.CharField(
+        allow_null=True,
+        help_text="the reason's stable code (no-actual, no-target, no-baseline, direction-unknown …)",
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -1,9 +1,7 @@
 """Words the public pages show for stored codes: years, directions, evaluation reasons, numbers.
 
-The evaluation engine stores its reasons in English
-(:data:`machikpi.core.evaluation.codes.REASONS`); the site shows them in
-Japanese (and, through the catalogue, in English again). A reason this
-module does not know is shown as stored.
+The evaluation's reasons are shown through :mod:`machikpi.adapters.reasons`,
+the one translation of the reason codes that the reports use too.
 """
 
 from __future__ import annotations
@@ -11,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from ....core.quantities import format_number
+from ...reasons import reason_label
 
 
 def year_label(year: int | None, year_type: str | None = "fiscal") -> str:
@@ -41,38 +40,7 @@ def direction_label(direction: str | None) -> str:
     }.get(direction or "", _("不明"))
 
 
-def reason_text(reason: str | None) -> str:
-    """The evaluation's reason (why it could not be graded) in the page's language."""
-    if not reason:
-        return ""
-    known = {
-        "no actual value for the year": _("この年度の実績値がありません"),
-        "the actual value is being tallied (集計中)": _("実績値は集計中です"),
-        "no target value": _("目標値がありません"),
-        "direction unknown: no baseline, no bound and no override": _(
-            "良くなる方向（増加・減少）が分かりません（基準値も以上・以下の指定もありません）"
-        ),
-        "keep target (target equals baseline) without 以上/以下: which side is good is unknown; "
-        "set a direction override": _(
-            "目標値が基準値と同じで、以上・以下の指定がないため、良くなる方向が分かりません"
-        ),
-        "no baseline value": _("基準値がありません"),
-        "no baseline year (neither the cell nor the plan gives one)": _("基準値の年度が分かりません"),
-        "cumulative target below its baseline: the baseline is probably one year's figure and the target "
-        "a sum; set a direction override or correct the baseline": _(
-            "累計の目標値が基準値より小さく、比較できません"
-        ),
-        "no grade band of the rule set matches": _("評価基準のどの区分にも当てはまりません"),
-        "achievement rate undefined (negative actual or target)": _(
-            "達成率を計算できません（実績値か目標値が負の数です）"
-        ),
-        "progress rate undefined (the target equals the baseline, or no baseline)": _(
-            "進捗率を計算できません（目標値が基準値と同じか、基準値がありません）"
-        ),
-        "pace undefined (no change planned towards the good side, or the year is not after the baseline year)": _(
-            "目標へのペースを計算できません"
-        ),
-        "growth-rate ratio undefined (needs positive baseline, actual and target, a planned change and a year "
-        "after the baseline year)": _("成長率の比を計算できません"),
-    }
-    return known.get(reason, reason)
+def reason_text(reason: str | None, code: str | None = None) -> str:
+    """The evaluation's reason (why it could not be graded) in the page's language
+    (:func:`machikpi.adapters.reasons.reason_label`)."""
+    return reason_label(code, reason)

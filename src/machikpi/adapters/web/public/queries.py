@@ -32,6 +32,7 @@ from django.db.models import Count, F, Max
 
 from ....core.evaluation.describe import UNGRADED
 from ....core.quantities import format_number
+from ...reasons import reason_code
 from ...reports.charts import ChartPoint
 from ...storage import models as db
 from ...storage.tree import node_chain
@@ -472,4 +473,5 @@ def eval_dict(e: db.Evaluation) -> dict[str, Any]:
         "achievement_rate": e.achievement_rate,
         "progress_rate": e.progress_rate,
         "reason": e.reason,
+        "reason_code": reason_code(e.reason, e.reason_code),
     }

@@ -271,7 +271,7 @@ def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
                         "achievement": labels.percent_text(e.achievement_rate),
                         "progress": labels.percent_text(e.progress_rate),
                         "direction": labels.direction_label(e.direction),
-                        "reason": labels.reason_text(e.reason),
+                        "reason": labels.reason_text(e.reason, e.reason_code),
                     }
                     for e in sorted(v.evaluations, key=lambda e: (-e.year, e.rules))
                 ],
