@@ -24,7 +24,7 @@ from ...core.evaluation.describe import UNGRADED, RuleSetDescription, describe_r
 from ...core.model import Indicator, Node, Plan, Role, Series
 from ...core.periods import to_wareki
 from ...core.quantities import format_number
-from ...core.rows import cell_from_row
+from ...core.rows import cell_from_row, kpi_rows
 from ..reasons import reason_label
 from .charts import ChartPoint, series_chart, series_sparkline
 
@@ -450,6 +450,7 @@ def build_report(
     audits: Mapping[str, StoredAudit] | None = None,
     ruleset: RuleSet | None = None,
     departments: Mapping[tuple[str, tuple[str, ...], str], str] | None = None,
+    source_plans: Mapping[str, Plan] | None = None,
 ) -> Report:
     """Group evaluated KPI rows by document and node into a :class:`Report`.
 
@@ -461,8 +462,8 @@ def build_report(
     ``audits`` maps a document name to its stored audit: its findings are
     the plan's ``findings`` and go to sections the same way by ``node_path``.
     A document without a stored audit (never audited; an audit that found
-    nothing is a stored audit) gets the pure audit (:func:`audit_plan`) of
-    :func:`plan_from_rows` of its rows instead.
+    nothing is a stored audit) gets the pure audit (:func:`audit_plan`) of its
+    plan in ``source_plans`` (by document name), else of :func:`plan_from_rows` of its rows.
 
     ``ruleset`` (else parsed from ``rules_description`` when that is the rule
     set's TOML) gives the method section (:attr:`Report.method`) and the
@@ -529,7 +530,7 @@ def build_report(
         if stored is not None:
             findings = [_finding(f) for f in stored.findings]
         else:
-            plan = plan_from_rows(doc, title, doc_rows)
+            plan = (source_plans or {}).get(doc) or plan_from_rows(doc, title, doc_rows)
             findings = [_finding(f) for f in findings_to_json(audit_plan(plan))]
         for f in findings:
             target = _place(tuple(f.get("node_path") or ()), index)
@@ -580,4 +581,55 @@ def build_report(
         ungraded=ungraded,
         summary_grades=summary_grades,
         method=describe_ruleset(ruleset) if ruleset is not None else None,
+    )
+
+
+@dataclass
+class EvaluatedPlan:
+    """A plan (the core's, e.g. loaded from storage) with the evaluation of each of its
+    series: ``evaluations[i]`` is the ``evaluation`` object of the ``i``-th KPI row of
+    :func:`machikpi.core.rows.kpi_rows` of ``plan`` (``{}`` when not evaluated)."""
+
+    plan: Plan
+    evaluations: list[Row]
+
+
+def report_from_plans(
+    plans: list[EvaluatedPlan],
+    *,
+    year: int,
+    rules: str,
+    rules_description: str,
+    grade_order: list[str],
+    demo_data: bool = False,
+    comments: list[Comment] | None = None,
+    audits: Mapping[str, StoredAudit] | None = None,
+    ruleset: RuleSet | None = None,
+    departments: Mapping[tuple[str, tuple[str, ...], str], str] | None = None,
+) -> Report:
+    """The :class:`Report` of evaluated plans: their KPI rows come from the one row builder
+    (:func:`machikpi.core.rows.kpi_rows`), each with its evaluation; titles are the plans'
+    own; a plan without a stored audit is audited as the plan itself (node levels, source
+    lines and repairs included), not as rebuilt from rows. Other arguments as :func:`build_report`.
+
+    Raises :class:`ValueError` when a plan has not one evaluation per series."""
+    rows: list[Row] = []
+    for ep in plans:
+        plan_rows = kpi_rows(ep.plan)
+        if len(plan_rows) != len(ep.evaluations):
+            raise ValueError(f"{ep.plan.doc}: {len(ep.evaluations)} evaluations for {len(plan_rows)} series")
+        rows.extend({**row, "evaluation": ev} for row, ev in zip(plan_rows, ep.evaluations, strict=True))
+    return build_report(
+        rows,
+        year=year,
+        rules=rules,
+        rules_description=rules_description,
+        grade_order=grade_order,
+        titles={ep.plan.doc: ep.plan.title or ep.plan.doc for ep in plans},
+        demo_data=demo_data,
+        comments=comments,
+        audits=audits,
+        ruleset=ruleset,
+        departments=departments,
+        source_plans={ep.plan.doc: ep.plan for ep in plans},
     )

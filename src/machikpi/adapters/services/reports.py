@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ...core.evaluation import RuleSet
-from ..reports.context import Report, build_report
+from ..reports.context import EvaluatedPlan, Report, report_from_plans
 from ..reports.documents import render_document
 from ..rulesets import ruleset_text
 from .evaluation import evaluate_year
@@ -21,19 +21,26 @@ from .evaluation import evaluate_year
 
 def make_report(year: int, ruleset: RuleSet, rules_arg: str, *, demo_data: bool = False) -> Report:
     """Evaluate the stored plans for fiscal ``year`` under ``ruleset`` (saving the evaluations)
-    and build the report; ``rules_arg`` is the name or path the rule set was loaded from
+    and build the report from the stored plans loaded as core plans
+    (:func:`..storage.load.load_plans`) with their evaluations; ``rules_arg`` is the name or path the rule set was loaded from
     (its text goes into the method section)."""
     from ..reports.stored import stored_audits, stored_comments, stored_departments
+    from ..storage.load import load_plans
 
     ev = evaluate_year(year, ruleset)
     docs = sorted({r["doc"] for r in ev.rows})
-    return build_report(
-        ev.rows,
+    by_series = {sid: row["evaluation"] for sid, row in zip(ev.series_ids, ev.rows, strict=True)}
+    plans = [
+        EvaluatedPlan(lp.plan, [by_series.get(sid, {}) for sid in lp.series_ids])
+        for lp in load_plans(docs)
+        if lp.series_ids
+    ]
+    return report_from_plans(
+        plans,
         year=year,
         rules=ruleset.name,
         rules_description=ruleset_text(rules_arg),
         grade_order=list(ruleset.grades),
-        titles=ev.titles,
         demo_data=demo_data,
         comments=stored_comments(year, docs),
         audits=stored_audits(docs),

@@ -9,7 +9,7 @@ with their history, so an evaluation can always be made again).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -34,10 +34,12 @@ _FIELDS = (
 
 @dataclass
 class StoredEvaluation:
-    """The evaluated rows (each with its ``evaluation`` object) and plan titles."""
+    """The evaluated rows (each with its ``evaluation`` object), plan titles and
+    ``series_ids[i]``, the stored series of ``rows[i]``."""
 
     rows: list[dict[str, Any]]
     titles: dict[str, str]
+    series_ids: list[int] = field(default_factory=list)
 
 
 def evaluate_stored(
@@ -55,7 +57,7 @@ def evaluate_stored(
 def _evaluate_stored(year: int, ruleset: RuleSet, docs: list[str] | None, save: bool) -> StoredEvaluation:
     stored: StoredRows = stored_rows(docs=docs)
     if not stored.rows:
-        return StoredEvaluation([], stored.titles)
+        return StoredEvaluation([], stored.titles, [])
     evaluations = evaluation_objects(evaluate(table_from_rows(stored.rows, year), ruleset))
     rows = [{**row, "evaluation": ev} for row, ev in zip(stored.rows, evaluations, strict=True)]
     if save:
@@ -71,4 +73,4 @@ def _evaluate_stored(year: int, ruleset: RuleSet, docs: list[str] | None, save: 
                 unique_fields=["series", "year", "rules"],
                 update_fields=list(_FIELDS),
             )
-    return StoredEvaluation(rows, stored.titles)
+    return StoredEvaluation(rows, stored.titles, list(stored.series_ids))
