@@ -64,3 +64,43 @@ def test_entered_values_override_printed_ones_and_drafts_only_when_asked() -> No
     (working,) = load_plans([plan.doc], drafts=True)
     got = next(a for a in kpi_rows(working.plan)[k]["actuals"] if a["year"] == year)
     assert got["value"] == 123 and got["raw"] == "123" and got["year_type"] == "fiscal"
+
+
+@pytest.mark.usefixtures("db")
+def test_one_series_loads_alone_and_grades_as_in_its_whole_plan() -> None:
+    """check_grade reads and evaluates one series; its grade must be the one the whole
+    plan's evaluation gives that series (the engine's undated-baseline rule included)."""
+    from machikpi.adapters.rulesets import load_ruleset
+    from machikpi.adapters.services.grading import check_grade
+    from machikpi.adapters.services.plans import store_documents
+    from machikpi.adapters.storage.export import stored_rows
+    from machikpi.adapters.storage.load import load_series
+    from machikpi.core.evaluation import evaluate, evaluation_objects, table_from_rows
+
+    from machikpi.adapters.services.evaluation import evaluate_year
+
+    store_documents(SEEDS, warn=lambda _m: None)
+    stored = stored_rows()
+    rs = load_ruleset("pace")  # pace needs the baseline year, so the plan's fallback year matters
+    evaluate_year(2023, rs)  # the plans' latest evaluation names their rule set (plan_rules)
+    year = 2024
+    undated = 0
+    checked = 0
+    for k, (sid, row) in enumerate(zip(stored.series_ids, stored.rows, strict=True)):
+        one = load_series(sid)
+        assert one is not None and one.row == row
+        base = row["baseline"]
+        value = float(base["value"]) * 1.1 if base.get("value") else 1.0
+        undated += base.get("year") is None and base.get("value") is not None
+        cell = {"raw": str(value), "status": "value", "value": value, "year": year, "year_type": "fiscal",
+                "bound": None}  # fmt: skip
+        plan_rows = [r for r in stored.rows if r["doc"] == row["doc"]]
+        index = [i for i, r in enumerate(stored.rows) if r["doc"] == row["doc"]].index(k)
+        actuals = [a for a in row.get("actuals", []) if a.get("year") != year]
+        plan_rows[index] = {**row, "actuals": sorted([*actuals, cell], key=lambda a: a.get("year") or 0)}
+        whole = evaluation_objects(evaluate(table_from_rows(plan_rows, year), rs))[index]
+        got = check_grade(sid, year, value, str(value))
+        assert got is not None
+        assert (got.new_grade, got.new_reason) == (whole["grade"], whole["reason"]), row["name"]
+        checked += 1
+    assert checked == len(stored.rows) > 100 and undated > 0  # the undated-baseline rule was exercised

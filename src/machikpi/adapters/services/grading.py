@@ -3,9 +3,8 @@
 Issue 4: a value whose grade falls needs a note. The new value is evaluated
 with the core engine (:mod:`machikpi.core.evaluation`) under the plan's
 rule set — the rule set of the plan's latest stored evaluation, else the
-default ``baseline-band`` — together with the other published rows of the
-same plan (the engine takes a missing baseline year from the rest of the
-plan). Its grade is compared with the grade of the previous fiscal year:
+default ``baseline-band`` — alone: the plan gives only its earliest baseline
+year, which the engine takes for an undated baseline. Its grade is compared with the grade of the previous fiscal year:
 the stored evaluation of that year under the same rule set, else (nothing
 stored) the previous year's published value evaluated the same way.
 
@@ -21,7 +20,7 @@ from typing import Any
 
 from ...core.evaluation import RuleSet, evaluate, evaluation_objects, table_from_rows
 from ..storage import models as db
-from ..storage.export import stored_rows
+from ..storage.load import load_series
 from .evaluation import plan_ruleset
 
 
@@ -52,28 +51,30 @@ def rank(ruleset: RuleSet, grade: str | None) -> float | None:
     return float(len(ruleset.grades) - ruleset.grades.index(grade))
 
 
-def _evaluate(rows: list[dict[str, Any]], index: int, year: int, ruleset: RuleSet) -> dict[str, Any]:
-    evaluations = evaluation_objects(evaluate(table_from_rows(rows, year), ruleset))
-    return evaluations[index]
+def _evaluate(row: dict[str, Any], year: int, ruleset: RuleSet) -> dict[str, Any]:
+    (evaluation,) = evaluation_objects(evaluate(table_from_rows([row], year), ruleset))
+    return evaluation
 
 
 def check_grade(series_id: int, year: int, value: float, raw: str) -> GradeCheck | None:
     """Evaluate ``value`` (entered as ``raw``) as the actual of ``series_id`` for
     fiscal ``year`` and compare its grade with the previous year's (module
-    docstring). ``None`` when the series is not evaluated (gone from its document)."""
-    series = db.Series.objects.select_related("indicator__plan").get(pk=series_id)
-    plan = series.indicator.plan
-    ruleset = plan_ruleset(plan.pk)
-    stored = stored_rows(docs=[plan.doc])
-    if series_id not in stored.series_ids:
+    docstring). Only this series is read and evaluated, whatever the size of its
+    plan; the plan gives just its earliest baseline year, for an undated baseline
+    (the rule of :mod:`machikpi.core.evaluation.build`). ``None`` when the series
+    is not evaluated (gone from its document)."""
+    loaded = load_series(series_id)
+    if loaded is None:
         return None
-    index = stored.series_ids.index(series_id)
-    row = stored.rows[index]
+    ruleset = plan_ruleset(loaded.plan_id)
+    row = dict(loaded.row)
+    base = row["baseline"]
+    if base.get("year") is None and base.get("value") is not None and loaded.plan_baseline_year is not None:
+        row["baseline"] = {**base, "year": loaded.plan_baseline_year}
     cell = {"raw": raw, "status": "value", "value": value, "year": year, "year_type": "fiscal", "bound": None}
     actuals = [a for a in row.get("actuals", []) if a.get("year") != year]
     new_row = {**row, "actuals": sorted([*actuals, cell], key=lambda a: a.get("year") or 0)}
-    rows = [*stored.rows[:index], new_row, *stored.rows[index + 1 :]]
-    new = _evaluate(rows, index, year, ruleset)
+    new = _evaluate(new_row, year, ruleset)
 
     previous_year = year - 1
     previous = (
@@ -82,7 +83,7 @@ def check_grade(series_id: int, year: int, value: float, raw: str) -> GradeCheck
         .first()
     )
     if previous is None and any(a.get("year") == previous_year for a in row.get("actuals", [])):
-        previous = _evaluate(stored.rows, index, previous_year, ruleset)["grade"]
+        previous = _evaluate(row, previous_year, ruleset)["grade"]
     new_rank, old_rank = rank(ruleset, new["grade"]), rank(ruleset, previous)
     falls = new_rank is not None and old_rank is not None and new_rank < old_rank
     return GradeCheck(

@@ -20,8 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Min
 
 from ...core import model as core
+from ...core.rows import kpi_rows
 from . import models as db
 
 
@@ -79,15 +83,31 @@ def load_plans(docs: Iterable[str] | None = None, *, drafts: bool = False) -> li
     plan_rows = list(plans_qs.order_by("doc").values_list("id", "doc", "title", "layout"))
     if not plan_rows:
         return []
+    return _load(plan_rows, drafts=drafts)
+
+
+def _load(
+    plan_rows: list[tuple[int, str, str, str]],
+    *,
+    drafts: bool,
+    node_ids: list[int] | None = None,
+    indicator_id: int | None = None,
+    series_id: int | None = None,
+) -> list[LoadedPlan]:
+    """The plans of ``plan_rows`` (id, doc, title, layout), or only the nodes ``node_ids``,
+    the indicator ``indicator_id`` and the series ``series_id`` of them."""
     plan_ids = [p[0] for p in plan_rows]
     loaded = {
         pid: LoadedPlan(pid, core.Plan(doc=doc, title=title or "", layout=layout or ""))
         for pid, doc, title, layout in plan_rows
     }
+    only_nodes: dict[str, Any] = {"id__in": node_ids} if node_ids is not None else {}
+    only_ind: dict[str, Any] = {"id": indicator_id} if indicator_id is not None else {}
+    only_series: dict[str, Any] = {"series_id": series_id} if series_id is not None else {}
 
     nodes: dict[int, core.Node] = {}
     for nid, pid, parent, level, code, title, text, line in (
-        db.Node.objects.filter(plan_id__in=plan_ids, present=True)
+        db.Node.objects.filter(plan_id__in=plan_ids, present=True, **only_nodes)
         .order_by("plan_id", "position", "id")
         .values_list("id", "plan_id", "parent_id", "level", "code", "title", "text", "line")
         .iterator(chunk_size=10_000)
@@ -120,7 +140,7 @@ def load_plans(docs: Iterable[str] | None = None, *, drafts: bool = False) -> li
         uncertain,
         verdicts,
     ) in (
-        db.Indicator.objects.filter(plan_id__in=plan_ids, present=True)
+        db.Indicator.objects.filter(plan_id__in=plan_ids, present=True, **only_ind)
         .order_by("plan_id", "position", "id")
         .values_list(
             "id",
@@ -170,7 +190,11 @@ def load_plans(docs: Iterable[str] | None = None, *, drafts: bool = False) -> li
     series: dict[int, core.Series] = {}
     series_of: dict[int, list[tuple[int, core.Series]]] = {}
     for sid, iid, group in (
-        db.Series.objects.filter(indicator__plan_id__in=plan_ids, present=True)
+        db.Series.objects.filter(
+            indicator__plan_id__in=plan_ids,
+            present=True,
+            **({"id": series_id} if series_id is not None else {}),
+        )
         .order_by("indicator_id", "position", "id")
         .values_list("id", "indicator_id", "group")
         .iterator(chunk_size=10_000)
@@ -186,7 +210,7 @@ def load_plans(docs: Iterable[str] | None = None, *, drafts: bool = False) -> li
     printed: dict[int, dict[int, core.ValueCell]] = {}
     has_baseline: set[int] = set()
     for sid, kind, raw, status, value, year, year_type, bound, unit, notes, repairs in (
-        db.Cell.objects.filter(series__indicator__plan_id__in=plan_ids)
+        db.Cell.objects.filter(series__indicator__plan_id__in=plan_ids, **only_series)
         .order_by("series_id", "kind", "position", "id")
         .values_list(
             "series_id",
@@ -216,7 +240,7 @@ def load_plans(docs: Iterable[str] | None = None, *, drafts: bool = False) -> li
         elif kind == db.Cell.ACTUAL and year is not None:
             printed.setdefault(sid, {})[year] = cell
 
-    entered = db.ActualValue.objects.filter(series__indicator__plan_id__in=plan_ids)
+    entered = db.ActualValue.objects.filter(series__indicator__plan_id__in=plan_ids, **only_series)
     fields = ("series_id", "year", "value", "raw")
     if not drafts:
         entered = entered.filter(approved_raw__isnull=False)
@@ -237,3 +261,55 @@ def load_plans(docs: Iterable[str] | None = None, *, drafts: bool = False) -> li
     for lp in out:
         lp.series_ids = [ids_of[id(s)] for _, ind in lp.plan.indicators() for s in ind.series]
     return out
+
+
+@dataclass
+class LoadedSeries:
+    """One stored series as its KPI row (:func:`machikpi.core.rows.kpi_rows` of a plan holding
+    only its node path, its indicator and this series), with its plan's id and the earliest
+    baseline year the plan prints (``None`` when none), which the evaluation takes for an
+    undated baseline (:mod:`machikpi.core.evaluation.build`)."""
+
+    series_id: int
+    plan_id: int
+    row: dict[str, Any]
+    plan_baseline_year: int | None
+
+
+def load_series(series_id: int, *, drafts: bool = False) -> LoadedSeries | None:
+    """The series ``series_id`` alone (:class:`LoadedSeries`), read with a few queries whatever
+    the size of its plan; ``None`` when it is no longer in its document. Needs Django set up."""
+    found = (
+        db.Series.objects.filter(pk=series_id, present=True, indicator__present=True)
+        .values_list("indicator_id", "indicator__plan_id", "indicator__node_id")
+        .first()
+    )
+    if found is None:
+        return None
+    indicator_id, plan_id, node_id = found
+    from .tree import node_chain
+
+    node_row = db.Node.objects.get(pk=node_id)
+    plan_row = db.Plan.objects.filter(pk=plan_id).values_list("id", "doc", "title", "layout").get()
+    (lp,) = _load(
+        [plan_row],
+        drafts=drafts,
+        node_ids=[n.pk for n in node_chain(node_row)],
+        indicator_id=indicator_id,
+        series_id=series_id,
+    )
+    rows = kpi_rows(lp.plan)
+    if len(rows) != 1:
+        return None
+    earliest = (
+        db.Cell.objects.filter(
+            series__indicator__plan_id=plan_id,
+            series__present=True,
+            series__indicator__present=True,
+            kind=db.Cell.BASELINE,
+            year__isnull=False,
+        )
+        .aggregate(m=Min("year"))
+        .get("m")
+    )
+    return LoadedSeries(series_id, plan_id, rows[0], earliest)
