@@ -71,17 +71,23 @@ def test_one_series_loads_alone_and_grades_as_in_its_whole_plan() -> None:
     """check_grade reads and evaluates one series; its grade must be the one the whole
     plan's evaluation gives that series (the engine's undated-baseline rule included)."""
     from machikpi.adapters.rulesets import load_ruleset
+    from machikpi.adapters.services.evaluation import evaluate_year
     from machikpi.adapters.services.grading import check_grade
     from machikpi.adapters.services.plans import store_documents
+    from machikpi.adapters.storage import models as m
     from machikpi.adapters.storage.export import stored_rows
     from machikpi.adapters.storage.load import load_series
     from machikpi.core.evaluation import evaluate, evaluation_objects, table_from_rows
 
-    from machikpi.adapters.services.evaluation import evaluate_year
-
     store_documents(SEEDS, warn=lambda _m: None)
+    # undate the baselines of a few series whose plans date the others: the plan's earliest
+    # baseline year must then stand in for them, in one series' grading as in the whole plan's
+    dated = m.Cell.objects.filter(kind=m.Cell.BASELINE, year__isnull=False, value__isnull=False)
+    for plan_id in m.Plan.objects.values_list("id", flat=True):
+        ids = list(dated.filter(series__indicator__plan_id=plan_id).values_list("id", flat=True)[:3])
+        m.Cell.objects.filter(id__in=ids).update(year=None)
     stored = stored_rows()
-    rs = load_ruleset("pace")  # pace needs the baseline year, so the plan's fallback year matters
+    rs = load_ruleset("cagr")  # the growth-rate ratio needs the baseline year: the fallback year matters
     evaluate_year(2023, rs)  # the plans' latest evaluation names their rule set (plan_rules)
     year = 2024
     undated = 0
