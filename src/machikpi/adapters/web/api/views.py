@@ -44,6 +44,7 @@ from ...storage import models as db
 from ...storage.actuals import ActualConflict, approve_actual, record_actual
 from ...storage.tree import ancestry
 from ..params import MAX_ID, exact_number
+from ..public import queries as q
 from . import access
 from . import serializers as s
 
@@ -186,56 +187,32 @@ class PlanDetail(PublicMixin, GenericAPIView[db.Plan]):
     queryset = db.Plan.objects.all()
 
     def get(self, request: Request, pk: int) -> Response:
-        """The plan (404 when unknown); five queries whatever its size."""
+        """The plan (404 when unknown); a fixed number of queries whatever its size. The tree
+        and its grade counts are the public site's read model (:func:`..public.queries.plan_tree`)
+        under its default evaluation (:func:`..public.queries.choose_evaluation`)."""
         plan = get_object_or_404(db.Plan, pk=pk)
-        nodes = {k: v for k, v in _plan_nodes(plan.pk).items() if v["present"]}
         indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
         rows = db.Indicator.objects.filter(plan=plan, present=True).order_by("position", "id")
         for ind in _dicts(rows.values("id", "node_id", "name", "role", "unit")):
             indicators[ind.pop("node_id")].append(ind)
+        choice = q.choose_evaluation(q.evaluation_choices(plan.pk), None)
+        tree = q.plan_tree(plan.pk, choice)
 
-        latest = (
-            db.Evaluation.objects.filter(series__indicator__plan=plan)
-            .order_by("-year", "-evaluated_at", "rules")
-            .values_list("year", "rules")
-            .first()
-        )
-        own: dict[int, dict[str | None, int]] = defaultdict(lambda: defaultdict(int))
-        if latest is not None:
-            grades = db.Evaluation.objects.filter(
-                series__indicator__plan=plan,
-                series__present=True,
-                series__indicator__present=True,
-                year=latest[0],
-                rules=latest[1],
-            ).values_list("series__indicator__node_id", "grade")
-            for node_id, grade in grades:
-                own[node_id][grade] += 1
-
-        tree: dict[int, dict[str, Any]] = {}
-        for nid, n in nodes.items():
-            counts = own.get(nid, {})
-            tree[nid] = {
-                **_node_ref(n),
-                "indicators": indicators.get(nid, []),
-                "grades": {g: c for g, c in counts.items() if g is not None},
-                "ungraded": counts.get(None, 0),
-                "children": [],
+        def node_data(n: q.TreeNode) -> dict[str, Any]:
+            counts = n.total.counts if choice is not None else {}
+            return {
+                "id": n.id,
+                "code": n.code,
+                "level": n.level,
+                "title": n.title,
+                "indicators": indicators.get(n.id, []),
+                "grades": {g: c for g, c in counts.items() if g != q.NO_GRADE},
+                "ungraded": counts.get(q.NO_GRADE, 0),
+                "children": [node_data(c) for c in n.children],
             }
-        roots: list[dict[str, Any]] = []
-        for nid, n in nodes.items():  # document order
-            parent = n["parent_id"]
-            (tree[parent]["children"] if parent in tree else roots).append(tree[nid])
 
-        def add_up(node: dict[str, Any]) -> None:
-            for child in node["children"]:
-                add_up(child)
-                for g, c in child["grades"].items():
-                    node["grades"][g] = node["grades"].get(g, 0) + c
-                node["ungraded"] += child["ungraded"]
-
-        for root in roots:
-            add_up(root)
+        roots = [node_data(r) for r in tree.roots]
+        latest = (choice.year, choice.rules) if choice is not None else None
         data = {
             "id": plan.pk,
             "doc": plan.doc,
