@@ -185,3 +185,12 @@ def test_read_cell_raises_only_its_own_error(text: str) -> None:
 def test_split_groups_never_raises(text: str) -> None:
     parts = split_groups(text)
     assert parts
+
+
+def test_plain_number_writes_whole_numbers_as_int() -> None:
+    from machikpi.core.quantities import plain_number
+
+    assert plain_number(5.0) == 5 and type(plain_number(5.0)) is int
+    assert plain_number(79.9) == 79.9 and type(plain_number(79.9)) is float
+    assert plain_number(None) is None
+    assert type(plain_number(float(2**60))) is float  # no false precision beyond 2**53

@@ -201,6 +201,16 @@ def read_quantity(text: str) -> Quantity:
     return Quantity(parse_number(m.group("num")), normalise_unit(unit) if unit else None)
 
 
+def plain_number(value: float | None) -> float | int | None:
+    """A number as the exchange formats write it: a whole number as an ``int`` (5.0 → 5),
+    another as it is; ``None`` stays ``None``. Floats beyond 2**53 are left as floats
+    (an ``int`` there would claim a precision the float does not have)."""
+    if value is None:
+        return None
+    v = float(value)
+    return int(v) if v.is_integer() and abs(v) < 2**53 else value
+
+
 def format_number(value: float) -> str:
     """Format a value as a table prints it: thousands separators, no trailing
     ``.0`` (1997.0 → ``1,997``; 79.9 → ``79.9``; -5 → ``△5``)."""

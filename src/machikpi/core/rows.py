@@ -11,12 +11,7 @@ from typing import Any
 
 from .errors import QuantityError
 from .model import Bound, CellStatus, Opinion, Plan, ValueCell, YearType
-
-
-def _number(value: float | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
+from .quantities import plain_number
 
 
 def cell_to_row(cell: ValueCell) -> dict[str, Any]:
@@ -24,7 +19,7 @@ def cell_to_row(cell: ValueCell) -> dict[str, Any]:
     return {
         "raw": cell.raw,
         "status": str(cell.status),
-        "value": _number(cell.value),
+        "value": plain_number(cell.value),
         "year": cell.year,
         "year_type": str(cell.year_type) if cell.year_type else None,
         "bound": str(cell.bound) if cell.bound else None,

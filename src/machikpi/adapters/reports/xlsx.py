@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ...core.quantities import plain_number
 from ..spreadsheet_safety import text_only
 from .context import Comment, Goal, IndicatorLine, NodeSection, PlanReport, Report, Row
 
@@ -102,8 +103,9 @@ def _print_setup(ws: Worksheet, header: int) -> None:
 
 
 def _number(value: Any) -> float | int:
-    v = float(value)
-    return int(v) if v.is_integer() else v
+    number = plain_number(float(value))
+    assert number is not None
+    return number
 
 
 def _value(cell: Row | None, *, missing: str = "—") -> tuple[Any, str | None]:

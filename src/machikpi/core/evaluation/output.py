@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..quantities import plain_number
 from .codes import DIRECTION_NAMES, REASON_KEYS, REASONS
 from .engine import EvaluationResult
 
@@ -15,7 +16,7 @@ def _num(x: float, digits: int | None = None) -> float | int | None:
         return None
     if digits is not None:
         x = round(x, digits)
-    return int(x) if float(x).is_integer() and abs(x) < 2**53 else x
+    return plain_number(x)
 
 
 def evaluation_objects(result: EvaluationResult) -> list[dict[str, Any]]:

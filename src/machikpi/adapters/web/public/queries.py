@@ -31,7 +31,7 @@ from typing import Any
 from django.db.models import Count, F, Max
 
 from ....core.evaluation.describe import UNGRADED
-from ....core.quantities import format_number
+from ....core.quantities import format_number, plain_number
 from ...reasons import reason_code
 from ...reports.charts import ChartPoint
 from ...storage import models as db
@@ -455,10 +455,8 @@ def chart_points(view: SeriesView) -> tuple[ChartPoint | None, list[ChartPoint],
 
 
 def number(value: float | None) -> float | int | None:
-    """A number as it should be written (an int when it is whole)."""
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
+    """A number as it should be written (an int when it is whole): :func:`machikpi.core.quantities.plain_number`."""
+    return plain_number(value)
 
 
 def eval_dict(e: db.Evaluation) -> dict[str, Any]:
