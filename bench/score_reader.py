@@ -4,7 +4,7 @@ Usage: ``.venv/bin/python bench/score_reader.py [--misses N] [--mb 2]``
 
 Scores the five bundled samples and the corpus of other municipalities'
 real texts (``samples/corpus``) against their hand-made gold, with the
-project's scorer (``core/scoring.py``, the rules of ``shared/spec``), then
+project's scorer (``core/scoring.py``, the rules of ``docs/kpi-rows.md``), then
 prints the throughput of ``read_plan`` over the samples and the corpus
 repeated to ``--mb`` megabytes (each repetition a separate document). The
 reader caches pure per-cell tests, so repeated documents run somewhat
@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import multiprocessing
 import time
+from typing import Any, cast
 
 from machikpi.core.errors import MachikpiError
 from machikpi.core.reader import read_plan
@@ -48,7 +49,7 @@ def main() -> None:
         except MachikpiError as e:
             print(f"{name}: not read: {e}")
             continue
-        rows[corpus][0].extend(kpi_rows(plan))
+        rows[corpus][0].extend(cast("list[dict[str, Any]]", kpi_rows(plan)))
         rows[corpus][1].extend(opinion_rows(plan))
     first = time.perf_counter() - t0
     for corpus, label in ((False, "seeds"), (True, "corpus")):

@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -44,7 +45,7 @@ def corpus_rows() -> dict[str, list[dict]]:
         except UnknownLayoutError:
             out[path.name] = []
             continue
-        out[path.name] = kpi_rows(plan) + opinion_rows(plan)
+        out[path.name] = cast("list[dict[str, Any]]", kpi_rows(plan)) + opinion_rows(plan)
     return out
 
 

@@ -6,6 +6,8 @@ small documents written here, never copied from the reader's output.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 
 from machikpi.adapters.textfiles import read_source
@@ -31,7 +33,7 @@ def seed_plan() -> Plan:
 
 
 def _by_name(plan: Plan) -> dict[str, dict]:
-    return {r["name"]: r for r in kpi_rows(plan)}
+    return {r["name"]: cast("dict[str, Any]", r) for r in kpi_rows(plan)}
 
 
 # ---------------------------------------------------------------- recognise

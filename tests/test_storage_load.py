@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from machikpi.core.reader import read_plan
@@ -57,6 +59,7 @@ def test_entered_values_override_printed_ones_and_drafts_only_when_asked() -> No
     (lp,) = load_plans([plan.doc])
     sid = lp.series_ids[k]
     year = printed["year"]
+    assert year is not None
     record_entries([Entry(row=1, series_id=sid, year=year, value=123.0, raw="123", note="")], who="t",
                    status=m.ActualValue.DRAFT, source="test")  # fmt: skip
     (published,) = load_plans([plan.doc])
@@ -95,14 +98,14 @@ def test_one_series_loads_alone_and_grades_as_in_its_whole_plan() -> None:
     for k, (sid, row) in enumerate(zip(stored.series_ids, stored.rows, strict=True)):
         one = load_series(sid)
         assert one is not None and one.row == row
-        base = row["baseline"]
+        base: dict[str, Any] = dict(row["baseline"])
         value = float(base["value"]) * 1.1 if base.get("value") else 1.0
         undated += base.get("year") is None and base.get("value") is not None
-        cell = {"raw": str(value), "status": "value", "value": value, "year": year, "year_type": "fiscal",
+        cell: dict[str, Any] = {"raw": str(value), "status": "value", "value": value, "year": year, "year_type": "fiscal",
                 "bound": None}  # fmt: skip
         plan_rows = [r for r in stored.rows if r["doc"] == row["doc"]]
         index = [i for i, r in enumerate(stored.rows) if r["doc"] == row["doc"]].index(k)
-        actuals = [a for a in row.get("actuals", []) if a.get("year") != year]
+        actuals: list[dict[str, Any]] = [dict(a) for a in row.get("actuals", []) if a.get("year") != year]
         plan_rows[index] = {**row, "actuals": sorted([*actuals, cell], key=lambda a: a.get("year") or 0)}
         whole = evaluation_objects(evaluate(table_from_rows(plan_rows, year), rs))[index]
         got = check_grade(sid, year, value, str(value))

@@ -9,7 +9,7 @@ An indicator has one or more :class:`Series`, one per group of a split value
 baseline, target and actual :class:`ValueCell` objects.
 
 Everything here is pure data: no I/O, no database. Field meanings follow
-``shared/spec/kpi-rows.md`` and ``shared/spec/opinion-rows.md``.
+``docs/kpi-rows.md`` and ``docs/opinion-rows.md``.
 """
 
 from __future__ import annotations

@@ -1,20 +1,53 @@
 """The flat exchange formats: KPI rows and opinion rows (JSON-ready dicts).
 
-Field meanings are those of ``shared/spec/kpi-rows.md`` and
-``shared/spec/opinion-rows.md``; this module turns a :class:`Plan` into
+Field meanings are those of ``docs/kpi-rows.md`` and
+``docs/opinion-rows.md``; this module turns a :class:`Plan` into
 rows and reads value cells back from rows.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from .errors import QuantityError
 from .model import Bound, CellStatus, Opinion, Plan, ValueCell, YearType
 from .quantities import plain_number
 
 
-def cell_to_row(cell: ValueCell) -> dict[str, Any]:
+class CellRow(TypedDict):
+    """A *value cell* of ``docs/kpi-rows.md``."""
+
+    raw: str
+    status: str
+    value: float | int | None
+    year: int | None
+    year_type: str | None
+    bound: str | None
+
+
+class KpiRow(TypedDict):
+    """One KPI row of ``docs/kpi-rows.md``: one series of one indicator. ``evaluation`` is
+    added by an evaluation only (the spec's *Evaluation* object)."""
+
+    doc: str
+    path: list[str]
+    codes: list[str] | None
+    role: str
+    name: str
+    definition: str | None
+    group: str | None
+    unit: str | None
+    cumulative: bool
+    baseline: CellRow
+    targets: list[CellRow]
+    notes: list[str]
+    actuals: NotRequired[list[CellRow]]
+    milestones: NotRequired[list[CellRow]]
+    uncertain: NotRequired[bool]
+    evaluation: NotRequired[dict[str, Any]]
+
+
+def cell_to_row(cell: ValueCell) -> CellRow:
     """A value cell as the spec's *value cell* object."""
     return {
         "raw": cell.raw,
@@ -47,16 +80,17 @@ def cell_from_row(row: dict[str, Any], *, where: str = "") -> ValueCell:
         raise QuantityError(f"{where}: bad value cell {row!r}: {e}") from e
 
 
-def kpi_rows(plan: Plan) -> list[dict[str, Any]]:
-    """One KPI row per indicator series, in document order."""
-    rows: list[dict[str, Any]] = []
+def kpi_rows(plan: Plan) -> list[KpiRow]:
+    """One KPI row (:class:`KpiRow`) per indicator series, in document order: the one
+    builder of KPI rows, for a plan just read and for a stored plan loaded back alike."""
+    rows: list[KpiRow] = []
     for path, ind in plan.indicators():
         codes = [n.code for n in path]
         for series in ind.series:
-            row: dict[str, Any] = {
+            row: KpiRow = {
                 "doc": plan.doc,
                 "path": [n.title for n in path],
-                "codes": codes if all(c is not None for c in codes) else None,
+                "codes": [c for c in codes if c is not None] if all(c is not None for c in codes) else None,
                 "role": str(ind.role),
                 "name": ind.name,
                 "definition": ind.definition,

@@ -1,7 +1,7 @@
 """Scoring an extraction against reference rows (gold), as the spec defines it.
 
-Source: "Matching and scoring" in ``shared/spec/kpi-rows.md`` and the last
-paragraph of ``shared/spec/opinion-rows.md``. A row matches a gold row when
+Source: "Matching and scoring" in ``docs/kpi-rows.md`` and the last
+paragraph of ``docs/opinion-rows.md``. A row matches a gold row when
 ``doc`` is equal and the names (after :func:`~machikpi.core.text.match_key`)
 and groups are equal; opinions match by ``doc`` and ``number``. Over matched
 rows the listed fields are compared, numbers within 1e-9 relative. Gold rows
@@ -10,7 +10,7 @@ flagged ``uncertain`` count for recall but not for field accuracy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,7 +119,9 @@ class DocScore:
         )
 
 
-def score_rows(kind: str, gold: dict[str, list[Row]], pred: Iterable[Row]) -> dict[str, DocScore]:
+def score_rows(
+    kind: str, gold: dict[str, list[Row]], pred: Iterable[Mapping[str, Any]]
+) -> dict[str, DocScore]:
     """Score ``pred`` against ``gold`` (document name → its gold rows).
 
     ``kind`` is ``"kpi"`` or ``"opinions"``. Only documents with gold rows
@@ -130,14 +132,14 @@ def score_rows(kind: str, gold: dict[str, list[Row]], pred: Iterable[Row]) -> di
     fields_of = kpi_fields if kind == "kpi" else opinion_fields
     by_doc: dict[str, list[Row]] = {}
     for r in pred:
-        by_doc.setdefault(str(r.get("doc", "")).rsplit("/", 1)[-1], []).append(r)
+        by_doc.setdefault(str(r.get("doc", "")).rsplit("/", 1)[-1], []).append(dict(r))
     out: dict[str, DocScore] = {}
     for doc, gold_rows in sorted(gold.items()):
         preds = by_doc.get(doc, [])
         s = DocScore(gold=len(gold_rows), pred=len(preds))
         by_key: dict[tuple[Any, ...], list[Row]] = {}
         for r in preds:
-            by_key.setdefault(key(r), []).append(r)
+            by_key.setdefault(key(r), []).append(dict(r))
         for g in gold_rows:
             label = " ".join(str(x) for x in (g.get("name") or g.get("number"), g.get("group")) if x)
             cands = by_key.get(key(g))

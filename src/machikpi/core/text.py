@@ -45,5 +45,5 @@ def collapse_spaces(text: str) -> str:
 def match_key(text: str | None) -> str:
     """The key two names are compared by: NFKC, no white space, no ``・,、，``.
 
-    Source: the matching rule of ``shared/spec/kpi-rows.md``."""
+    Source: the matching rule of ``docs/kpi-rows.md``."""
     return re.sub(r"[\s・,、，]", "", nfkc(text or ""))

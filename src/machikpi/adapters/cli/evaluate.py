@@ -1,6 +1,6 @@
 """``machikpi evaluate ROWS.jsonl --rules NAME|PATH --year FY [-o OUT.jsonl]``.
 
-Reads KPI rows (``shared/spec/kpi-rows.md``) with ``actuals``, evaluates them
+Reads KPI rows (``docs/kpi-rows.md``) with ``actuals``, evaluates them
 for one fiscal year with a rule set, and writes the same rows back with an
 ``evaluation`` object. Bad input raises a :class:`DocumentError` naming the
 file, the line and the field (``cli.main`` prints it and exits 2).

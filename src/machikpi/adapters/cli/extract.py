@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -22,7 +23,7 @@ from ..textfiles import read_source
 EXIT_USAGE = 2
 
 
-def _write_jsonl(rows: list[dict[str, Any]], out: TextIO) -> None:
+def _write_jsonl(rows: Sequence[Mapping[str, Any]], out: TextIO) -> None:
     for row in rows:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
 

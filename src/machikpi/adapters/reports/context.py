@@ -1,6 +1,6 @@
 """The content of an evaluation report, built from evaluated KPI rows.
 
-Input: KPI rows as ``shared/spec/kpi-rows.md`` defines them, each with its
+Input: KPI rows as ``docs/kpi-rows.md`` defines them, each with its
 ``actuals`` and the ``evaluation`` object of one fiscal year (what
 ``machikpi evaluate`` writes and what the database gives back), and
 optionally the committee's comments of the year and each plan's stored

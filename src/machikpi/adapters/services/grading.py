@@ -16,7 +16,7 @@ best grade first). The "cannot grade" grade (``−``) is never a fall.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ...core.evaluation import RuleSet, evaluate, evaluation_objects, table_from_rows
 from ..storage import models as db
@@ -67,7 +67,7 @@ def check_grade(series_id: int, year: int, value: float, raw: str) -> GradeCheck
     if loaded is None:
         return None
     ruleset = plan_ruleset(loaded.plan_id)
-    row = dict(loaded.row)
+    row = cast("dict[str, Any]", dict(loaded.row))
     base = row["baseline"]
     if base.get("year") is None and base.get("value") is not None and loaded.plan_baseline_year is not None:
         row["baseline"] = {**base, "year": loaded.plan_baseline_year}

@@ -1,4 +1,4 @@
-"""Stored plans as KPI rows (``shared/spec/kpi-rows.md``) with their actual values.
+"""Stored plans as KPI rows (``docs/kpi-rows.md``) with their actual values.
 
 The rows are what ``machikpi evaluate`` reads: one per stored series of an
 indicator still in its document, in plan and document order, built from the
@@ -16,7 +16,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Max
 
@@ -69,7 +69,7 @@ def _stored_rows(docs: list[str] | None, drafts: bool) -> StoredRows:
         if not rows:
             continue
         out.titles[lp.plan.doc] = lp.plan.title or lp.plan.doc
-        out.rows.extend(rows)
+        out.rows.extend(cast("list[dict[str, Any]]", rows))  # evaluations and reports add fields
         out.series_ids.extend(lp.series_ids)
     return out
 

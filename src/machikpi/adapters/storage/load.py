@@ -25,7 +25,7 @@ from typing import Any
 from django.db.models import Min
 
 from ...core import model as core
-from ...core.rows import kpi_rows
+from ...core.rows import KpiRow, kpi_rows
 from . import models as db
 
 
@@ -272,7 +272,7 @@ class LoadedSeries:
 
     series_id: int
     plan_id: int
-    row: dict[str, Any]
+    row: KpiRow
     plan_baseline_year: int | None
 
 

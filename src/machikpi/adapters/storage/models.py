@@ -467,7 +467,7 @@ class EntryRound(models.Model):
 
 class Evaluation(models.Model):
     """An evaluation of one series for one year under one rule set; the fields
-    are those of the spec's *Evaluation* object (``shared/spec/kpi-rows.md``)."""
+    are those of the spec's *Evaluation* object (``docs/kpi-rows.md``)."""
 
     series = models.ForeignKey(
         Series, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("系列")

@@ -2,7 +2,7 @@
 
 The engine works on NumPy arrays, so categorical values (direction, bound,
 reason for not grading) are stored as ``int8`` codes; this module names them
-and turns them back into the strings of ``shared/spec/kpi-rows.md``.
+and turns them back into the strings of ``docs/kpi-rows.md``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Turning an :class:`EvaluationResult` into the spec's ``evaluation`` objects
-(``shared/spec/kpi-rows.md``, section *Evaluation*)."""
+(``docs/kpi-rows.md``, section *Evaluation*)."""
 
 from __future__ import annotations
 

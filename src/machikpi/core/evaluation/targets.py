@@ -1,6 +1,6 @@
 """Choosing, per evaluated year, the target to measure against.
 
-Rule (``shared/spec/kpi-rows.md``, *Evaluation*): the nearest target year at or
+Rule (``docs/kpi-rows.md``, *Evaluation*): the nearest target year at or
 after the evaluated year, so a plan with targets for 2027 and 2031 is measured
 against 2027 up to FY2027 and against 2031 from FY2028. Choices made here:
 

@@ -35,7 +35,7 @@ def read_name(raw: str) -> NameParts:
 
     ``(小中学校)`` or ``(年間)`` are scope qualifiers and stay in the name;
     ``[…]`` is a definition; ``【累計】`` / ``(累計)`` set ``cumulative``.
-    Source: the name rule of ``shared/spec/kpi-rows.md``."""
+    Source: the name rule of ``docs/kpi-rows.md``."""
     # Markdown bold ``**`` is dropped, but not the ``**`` of a ``^{**}`` mark.
     text = re.sub(r"(?<!\{)\*\*(?!\})", "", raw)
     marks = [m.strip() for m in _MARKS_RAW.findall(text) if m.strip()]

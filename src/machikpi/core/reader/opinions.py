@@ -49,7 +49,7 @@ row has no field of its own), and in :attr:`OpinionReading.statuses`.
 Page citations of a 計画への反映 column (``P.12``, ``12ページ``, ``12頁``,
 ``p.12``) become :class:`Reflection` entries.
 
-Field forms follow ``shared/spec/opinion-rows.md`` and the seed's gold
+Field forms follow ``docs/opinion-rows.md`` and the seed's gold
 notes: opinion and response have all white space removed and are not
 NFKC-normalised; rows are numbered as printed, else 1… in print order;
 ``measure`` is empty where the document cites no plan node. An answer cut
