@@ -170,3 +170,26 @@ def test_rollups() -> None:
     ro = rollup(evaluate(t, load_ruleset("points-7")), groups, 2)
     assert ro.value[0] == pytest.approx(0.875)
     assert ro.grade[0] == "5"
+
+
+def test_count_up_sums_every_node_with_its_descendants() -> None:
+    from collections import Counter
+
+    from machikpi.core.evaluation import count_up
+
+    parents = {"g1": None, "m1": "g1", "m2": "g1", "s1": "m1", "g2": None, "orphan": "gone"}
+    own = {
+        "g1": Counter({"A": 1}),
+        "m1": Counter({"B": 2}),
+        "s1": Counter({"A": 1, "C": 1}),
+        "m2": Counter({"C": 1}),
+        "orphan": Counter({"A": 5}),
+    }
+    total = count_up(parents, own)
+    assert total["s1"] == Counter({"A": 1, "C": 1})
+    assert total["m1"] == Counter({"B": 2, "A": 1, "C": 1})
+    assert total["g1"] == Counter({"A": 2, "B": 2, "C": 2})
+    assert total["g2"] == Counter()
+    assert total["orphan"] == Counter({"A": 5})  # a parent not in the tree makes a root
+    with pytest.raises(ValueError, match="cycle"):
+        count_up({"a": "b", "b": "a"}, {})

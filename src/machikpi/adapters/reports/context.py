@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...core.audit import CHECKS, audit_plan, findings_to_json
-from ...core.evaluation import RuleSet, RuleSetError, ruleset_from_toml
+from ...core.evaluation import RuleSet, RuleSetError, count_up, ruleset_from_toml
 from ...core.evaluation.describe import UNGRADED, RuleSetDescription, describe_ruleset
 from ...core.model import Indicator, Node, Plan, Role, Series
 from ...core.periods import to_wareki
@@ -509,11 +509,19 @@ def build_report(
         for k, sec in enumerate(sections, start=1):
             sec.anchor = f"p{p}-s{k}"
         goals: list[Goal] = []
+        # grades summed up the section tree by the core's one roll-up of counts
+        summed = count_up(
+            {
+                tuple(sec.titles): (tuple(sec.titles[:-1]) if len(sec.titles) > 1 else None)
+                for sec in sections
+            },
+            {tuple(sec.titles): Counter(line.grade for line in sec.lines) for sec in sections},
+        )
         for sec in sections:
             if sec.depth != 0:
                 continue
             under = [s for s in sections if s.titles[:1] == sec.titles[:1]]
-            grades = Counter(line.grade for s in under for line in s.lines)
+            grades = summed[tuple(sec.titles)]
             order = [g for g in grade_order if g in grades and g != ungraded]
             order += sorted(g for g in grades if g not in grade_order and g != ungraded)
             order += [ungraded] if ungraded in grades else []

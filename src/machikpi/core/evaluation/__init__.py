@@ -4,13 +4,14 @@ Columns in (:class:`SeriesTable`, built with :func:`make_table`,
 :func:`table_from_rows` or :func:`table_from_series`), a declarative
 :class:`RuleSet` (:func:`ruleset_from_toml`), columns out
 (:func:`evaluate` → :class:`EvaluationResult`), the spec's ``evaluation``
-objects (:func:`evaluation_objects`) and roll-ups to nodes (:func:`rollup`).
+objects (:func:`evaluation_objects`), roll-ups to nodes by the rule set (:func:`rollup`)
+and grade counts summed up the node tree (:func:`count_up`).
 """
 
 from .build import table_from_rows, table_from_series
 from .engine import EvaluationResult, evaluate
 from .output import evaluation_objects
-from .rollup import RollupResult, rollup
+from .rollup import RollupResult, count_up, rollup
 from .ruleset import Band, Rollup, RuleSet, RuleSetError, parse_ruleset, ruleset_from_toml
 from .table import SeriesTable, TableError, make_table
 
@@ -23,6 +24,7 @@ __all__ = [
     "RuleSetError",
     "SeriesTable",
     "TableError",
+    "count_up",
     "evaluate",
     "evaluation_objects",
     "make_table",

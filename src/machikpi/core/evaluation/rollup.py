@@ -16,13 +16,53 @@ The node grade comes from ``[[rollup.band]]`` on the value (first band with
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from .engine import EvaluationResult
 from .table import FloatArray
+
+K = TypeVar("K", bound=Hashable)
+
+
+def count_up(parents: Mapping[K, K | None], own: Mapping[K, Counter[str]]) -> dict[K, Counter[str]]:
+    """Per node of a tree, the counts (grades, series …) of the node and all its descendants.
+
+    ``parents`` maps every node to its parent (``None`` for a root; a parent not in
+    ``parents`` makes a root too); ``own`` gives each node's own counts (a node missing
+    from it counts nothing). The one roll-up of grade counts that the public site, the API
+    and the reports show. Raises :class:`ValueError` for a cycle."""
+    total: dict[K, Counter[str]] = {k: Counter(own.get(k) or {}) for k in parents}
+    for node, counts in own.items():
+        if node in total or not counts:
+            continue
+        total[node] = Counter(counts)
+    seen_depth: dict[K, int] = {}
+
+    def depth(k: K) -> int:
+        chain: list[K] = []
+        cur: K | None = k
+        while cur is not None and cur in parents and cur not in seen_depth:
+            if cur in chain:
+                raise ValueError(f"the node tree has a cycle at {cur!r}")
+            chain.append(cur)
+            cur = parents[cur]
+        base = seen_depth.get(cur, -1) if cur is not None else -1
+        for n in reversed(chain):
+            base += 1
+            seen_depth[n] = base
+        return seen_depth[k]
+
+    for node in sorted(parents, key=depth, reverse=True):  # deepest first: children before parents
+        parent = parents[node]
+        if parent is not None and parent in total:
+            total[parent].update(total[node])
+    return total
 
 
 @dataclass

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db.models import Count, F, Max
 
+from ....core.evaluation import count_up
 from ....core.evaluation.describe import UNGRADED
 from ....core.quantities import format_number, plain_number
 from ...reasons import reason_code
@@ -298,16 +299,25 @@ def plan_tree(plan_id: int, choice: EvaluationChoice | None) -> PlanTree:
     info = choice.info if choice is not None else rules_info("")
     total = Tally()
 
-    def roll(n: TreeNode, depth: int) -> Tally:
+    # the core's one roll-up of counts up the tree: grades, and the series under a node
+    series_key = "\x00series"
+    summed = count_up(
+        {nid: (p if p in nodes else None) for nid, p in parents.items()},
+        {nid: Counter({**n.own.counts, series_key: n.own.series}) for nid, n in nodes.items()},
+    )
+
+    def place(n: TreeNode, depth: int) -> None:
         n.depth = depth
-        n.total = Tally(Counter(n.own.counts), n.own.series)
-        for c in n.children:
-            n.total.add(roll(c, depth + 1))
+        counts = summed[n.id]
+        series = counts.pop(series_key, 0)
+        n.total = Tally(Counter({g: c for g, c in counts.items() if c}), series)
         n.grades = n.total.items(info, points)
-        return n.total
+        for c in n.children:
+            place(c, depth + 1)
 
     for r in roots:
-        total.add(roll(r, 0))
+        place(r, 0)
+        total.add(r.total)
     return PlanTree(roots, total, points)
 
 
