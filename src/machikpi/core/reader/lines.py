@@ -96,16 +96,34 @@ _FLAT_VALUE = r"[△▲-]?\d[\d,.]*\s?[^\s→⇒(（:：\d]{0,4}\s?(?:[(（][^()
 _FLAT_ITEM = re.compile(rf"[^\s:：]{{2,40}}[:：]\s?{_FLAT_VALUE}\s?[→⇒]\s?{_FLAT_VALUE}")
 
 
+# ``平成 25 (基準値)``, ``令和 2 年度``: an era year printed with spaces is one header cell.
+_FLAT_ERA_YEAR = re.compile(
+    r"(?<![^\s])(?:平成|令和|昭和|[HR])\s?(?:\d{1,2}|元)(?:\s?年度?)?(?:\s?[(（][^()（）\s]{1,6}[)）])?(?![^\s])"
+)
+
+
+def _split_spaces(text: str) -> list[str]:
+    pieces: list[str] = []
+    pos = 0
+    for m in _FLAT_ERA_YEAR.finditer(text):
+        pieces += [p for p in re.split(r" +", text[pos : m.start()]) if p]
+        pieces.append(m.group(0).replace(" ", ""))
+        pos = m.end()
+    pieces += [p for p in re.split(r" +", text[pos:]) if p]
+    return pieces
+
+
 def _flat_pieces(text: str) -> list[str]:
     """The pieces of a flattened page: split at its spaces, except inside a
-    ``名: 基準 → 目標`` item, which stays whole."""
+    ``名: 基準 → 目標`` item, which stays whole, and inside an era year printed
+    with spaces (``平成 25 (基準値)``), which becomes one cell (``平成25(基準値)``)."""
     pieces: list[str] = []
     pos = 0
     for m in _FLAT_ITEM.finditer(text):
-        pieces += [p for p in re.split(r" +", text[pos : m.start()]) if p]
+        pieces += _split_spaces(text[pos : m.start()])
         pieces.append(m.group(0).strip())
         pos = m.end()
-    pieces += [p for p in re.split(r" +", text[pos:]) if p]
+    pieces += _split_spaces(text[pos:])
     return pieces
 
 

@@ -25,9 +25,102 @@ from .state import (
 )
 from .vocabulary import vocabulary
 
+#: ``平成25(基準値)``: a year column of an indicator block, marked with the role of its value.
+_YEAR_ROLE = re.compile(r"^(?P<year>.+?)[(（](?P<mark>基準値|現状値|目標値|実績値|策定時|最新値)[)）]$")
+_BASELINE_MARKS = ("基準値", "策定時")
+_TARGET_MARKS = ("目標値",)
+
 
 class ListForms(ReaderState):
     """One-line indicators and lists: arrow items, labelled items, ● items with a legend, satisfaction lines, link lists."""
+
+    def year_role_block(self, i: int) -> int | None:
+        """``数値目標① 婚姻率 平成25(基準値) 平成27 平成28(現状値) 平成31(目標値) 5.5‰ 5.4‰ 5.0‰ 5.9‰``:
+        a block label, the indicator's name, a run of year columns each marked (or not)
+        with the role of its value, then one value per column. The column marked 基準値
+        (策定時) is the baseline, the one marked 目標値 the target, every other year an
+        actual (現状値 is the latest actual). Where the same indicator was already read
+        under the same node (a summary list printed before the blocks), the block adds its
+        actuals to it instead of making a second row. ``None`` when the lines are not
+        such a block. Seen in 効果検証 materials that print one block per 数値目標."""
+        from ..text import match_key
+        from .build import build
+        from .cells import is_year_label
+
+        lines = self.lines
+        j = self.next_text(i)
+        if j is None or lines[j].is_row:
+            return None
+        name_ln = lines[j]
+        name = name_ln.text
+        voc = vocabulary()
+        if is_value(name) or voc.column_kind(name) or voc.role_of(name) or not looks_like_name(name):
+            return None
+        years: list[tuple[Line, str, str | None]] = []
+        k = j + 1
+        while k < len(lines) and len(years) < 12:
+            t = re.sub(r"\s+", "", lines[k].text)
+            m = _YEAR_ROLE.match(t)
+            ytext = m.group("year") if m else t
+            if lines[k].is_row or not is_year_label(ytext):
+                break
+            years.append((lines[k], ytext, m.group("mark") if m else None))
+            k += 1
+        marks = [mk for _, _, mk in years]
+        if len(years) < 2 or not any(mk in (*_BASELINE_MARKS, *_TARGET_MARKS) for mk in marks):
+            return None
+        values: list[Line] = []
+        while k < len(lines) and len(values) < len(years) and is_value(lines[k].text) and not lines[k].is_row:
+            values.append(lines[k])
+            k += 1
+        node = self.outline.node()
+        key = match_key(name)
+        same = [ind for n, ind in self.indicators if n is node and match_key(ind.name) == key]
+        if not values and len(same) == 1:
+            # the block of an indicator read above, its values not printed (the page ends)
+            lines[i].kind, lines[i].note = "label", "block label of an indicator block"
+            name_ln.kind, name_ln.note = (
+                "name",
+                f"indicator block without values: {same[0].name} (read above)",
+            )
+            for ln, _, _ in years:
+                ln.kind, ln.note = "header", "indicator block: year column"
+            return k
+        if len(values) != len(years):
+            return None
+        rec = Record(name=name, line=name_ln.no, role=self.current_role())
+        for (_, ytext, mark), v in zip(years, values, strict=True):
+            cell = Cell(v.text, header_period(ytext))
+            if mark in _BASELINE_MARKS and rec.baseline is None:
+                rec.baseline = cell
+            elif mark in _TARGET_MARKS:
+                rec.targets.append(cell)
+            else:
+                rec.actuals.append(cell)
+        rec.raw = " ".join(ln.text for ln in lines[i:k])
+        lines[i].kind, lines[i].note = "label", "block label of an indicator block"
+        name_ln.kind, name_ln.note = "name", "indicator block: name"
+        for ln, _, _ in years:
+            ln.kind, ln.note = "header", "indicator block: year column"
+        for v in values:
+            v.kind, v.note = "value", "indicator block: value"
+        if len(same) == 1 and len(same[0].series) == 1:
+            # the block details an indicator already read: its actuals join the row
+            old = same[0].series[0]
+            new = build(rec, self.doc, self.warnings).series[0]
+            have = {a.year for a in old.actuals}
+            old.actuals = sorted(
+                [*old.actuals, *(a for a in new.actuals if a.year not in have)], key=lambda a: a.year or 0
+            )
+            if not old.baseline.raw and new.baseline.raw:
+                old.baseline = new.baseline
+            if not any(t.raw for t in old.targets) and new.targets:
+                old.targets = new.targets
+            name_ln.note = f"indicator block: details {same[0].name} (read above)"
+            self.last = same[0]
+            return k
+        self.emit(rec)
+        return k
 
     def satisfaction(self, i: int, name: str, value: str) -> int:
         ln = self.lines[i]

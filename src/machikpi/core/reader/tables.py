@@ -212,6 +212,10 @@ class TableReader(RowTables, Streams, ListForms, Footnotes):
             return i + 1
         # A stream header or block label starts a stream region.
         role = voc.role_of(text)
+        if role and len(text) <= 40 and not is_prose(text):
+            block = self.year_role_block(i)
+            if block is not None:
+                return block
         if self._is_header_cell(text) or (role and len(text) <= 40 and not is_prose(text)):
             return self.stream(i)
         nxt_i = i + 1 if i + 1 < len(self.lines) and self.lines[i + 1].kind == "cell" else None
