@@ -63,7 +63,7 @@ def test_corpus_kpi_recall_and_accuracy_overall(corpus_rows: dict[str, list[dict
     assert matched / gold >= 0.8, detail
     assert equal / fields >= 0.9, detail
     predicted = sum(s.pred for s in scores.values())
-    assert matched / predicted >= 0.88, detail  # few invented rows (0.904 measured 2026-12-01)
+    assert matched / predicted >= 0.92, detail  # few invented rows (0.937 measured 2026-12-01)
 
 
 @pytest.mark.parametrize("doc", sorted(KPI_GOLD))

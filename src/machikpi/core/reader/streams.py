@@ -21,7 +21,7 @@ from .cells import (
 )
 from .headers import VALUE_KINDS, Column, Header, header_period, read_header
 from .lines import Line
-from .outline import read_numbering
+from .outline import SECTION_WORDS, read_numbering
 from .state import (
     _VERDICT_MARK,
     Entry,
@@ -453,6 +453,18 @@ class Streams(ReaderState):
         * a name left without values is kept only if it ends like an
           indicator name, with null values and a warning.
         """
+        voc = vocabulary()
+        kept: list[Entry] = []
+        for e in entries:
+            bare = remove_spaces(e.name or e.line.text)
+            if bare in voc.not_names or bare in SECTION_WORDS:
+                # an input-cost row or a section title standing where a name could: not an indicator
+                e.line.kind, e.line.note = "text", "not an indicator name (an input cost or a section title)"
+                for v in e.values:
+                    v.note = f"value of {bare}, not an indicator"
+                continue
+            kept.append(e)
+        entries = kept
         has_unit_col = any(c.kind == "unit" for c in header.columns)
         cols = [c for c in header.columns if c.kind in VALUE_KINDS]
         if header.implicit and not loose and not any(e.values or e.actuals or e.milestones for e in entries):

@@ -47,6 +47,8 @@ class Vocabulary:
     node_labels: tuple[str, ...]
     extra_units: tuple[str, ...]
     name_endings: tuple[str, ...]
+    #: Row labels that are never an indicator (an evaluation sheet's input costs: 事業費 …).
+    not_names: tuple[str, ...]
     link_labels: tuple[str, ...]
     level_roles: dict[str, str]
 
@@ -122,6 +124,7 @@ def vocabulary() -> Vocabulary:
         node_labels=tuple(data["node_labels"]["levels"]),
         extra_units=tuple(data["units"]["extra"]),
         name_endings=tuple(sorted(data["names"]["endings"], key=len, reverse=True)),
+        not_names=tuple(remove_spaces(w) for w in data["names"].get("not_names", ())),
         link_labels=tuple(remove_spaces(w) for w in data["links"]["labels"]),
         level_roles={k: v for k, v in data["level_roles"].items() if k != "seen"},
     )
