@@ -150,6 +150,9 @@ class Indicator:
     uncertain: bool = False
     #: Verdicts printed by an evaluation document (効果検証・事後評価シート).
     verdicts: list[Verdict] = field(default_factory=list)
+    #: Which way is good, set by a person (``higher``, ``lower``, ``keep``); ``None``: the
+    #: evaluation infers it (baseline, bound). The reader never sets it.
+    direction: str | None = None
 
 
 @dataclass

@@ -44,6 +44,7 @@ class KpiRow(TypedDict):
     actuals: NotRequired[list[CellRow]]
     milestones: NotRequired[list[CellRow]]
     uncertain: NotRequired[bool]
+    direction: NotRequired[str]
     evaluation: NotRequired[dict[str, Any]]
 
 
@@ -107,6 +108,8 @@ def kpi_rows(plan: Plan) -> list[KpiRow]:
                 row["milestones"] = [cell_to_row(m) for m in series.milestones]
             if ind.uncertain:
                 row["uncertain"] = True
+            if ind.direction:
+                row["direction"] = ind.direction
             rows.append(row)
     return rows
 
