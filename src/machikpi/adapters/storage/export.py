@@ -102,6 +102,7 @@ def _stored_rows(docs: list[str] | None, drafts: bool) -> StoredRows:
             "indicator__unit",
             "indicator__cumulative",
             "indicator__notes",
+            "indicator__direction",
         )
     )
     out = StoredRows()
@@ -168,7 +169,7 @@ def _stored_rows(docs: list[str] | None, drafts: bool) -> StoredRows:
             "bound": None,
         }
 
-    for sid, group, doc, title, node_id, role, name, definition, unit, cumulative, notes in series:
+    for sid, group, doc, title, node_id, role, name, definition, unit, cumulative, notes, direction in series:
         out.titles.setdefault(doc, title or doc)
         titles, codes = path_of(node_id)
         row: dict[str, Any] = {
@@ -185,6 +186,8 @@ def _stored_rows(docs: list[str] | None, drafts: bool) -> StoredRows:
             "targets": targets.get(sid, []),
             "notes": list(notes),
         }
+        if direction:  # set by the planning office: overrides the inferred direction
+            row["direction"] = direction
         acts = actuals.get(sid)
         if acts:
             row["actuals"] = [acts[y] for y in sorted(acts)]
