@@ -162,9 +162,11 @@ class PlanList(PublicMixin, ListAPIView[db.Plan]):
 
     def get_queryset(self) -> QuerySet[db.Plan]:
         """Plans with ``indicator_count`` (indicators present in the last import)."""
-        return db.Plan.objects.annotate(
-            indicator_count=Count("indicators", filter=Q(indicators__present=True))
-        ).order_by("doc")
+        return (
+            db.Plan.objects.filter(published=True)
+            .annotate(indicator_count=Count("indicators", filter=Q(indicators__present=True)))
+            .order_by("doc")
+        )
 
 
 @extend_schema(
@@ -183,11 +185,11 @@ class PlanDetail(PublicMixin, GenericAPIView[db.Plan]):
 
     serializer_class = s.PlanDetailSerializer
     permission_classes = (AllowAny,)
-    queryset = db.Plan.objects.all()
+    queryset = db.Plan.objects.filter(published=True)
 
     def get(self, request: Request, pk: int) -> Response:
         """The plan (404 when unknown); five queries whatever its size."""
-        plan = get_object_or_404(db.Plan, pk=pk)
+        plan = get_object_or_404(db.Plan, pk=pk, published=True)
         nodes = {k: v for k, v in _plan_nodes(plan.pk).items() if v["present"]}
         indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
         rows = db.Indicator.objects.filter(plan=plan, present=True).order_by("position", "id")
@@ -278,8 +280,12 @@ class NodeDetail(PublicMixin, RetrieveAPIView[db.Node]):
         indicators = db.Indicator.objects.filter(present=True).order_by("position", "id")
         indicators = indicators.prefetch_related(Prefetch("series", queryset=series))
         comments = db.CommitteeComment.objects.order_by("-year", "created_at", "id")
-        return db.Node.objects.select_related("plan").prefetch_related(
-            Prefetch("indicators", queryset=indicators), Prefetch("comments", queryset=comments)
+        return (
+            db.Node.objects.filter(plan__published=True)
+            .select_related("plan")
+            .prefetch_related(
+                Prefetch("indicators", queryset=indicators), Prefetch("comments", queryset=comments)
+            )
         )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -353,8 +359,10 @@ class IndicatorDetail(PublicMixin, RetrieveAPIView[db.Indicator]):
                 to_attr="evaluation_list",
             ),
         )
-        return db.Indicator.objects.select_related("plan", "node", "department").prefetch_related(
-            Prefetch("series", queryset=series, to_attr="series_list")
+        return (
+            db.Indicator.objects.filter(plan__published=True)
+            .select_related("plan", "node", "department")
+            .prefetch_related(Prefetch("series", queryset=series, to_attr="series_list"))
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -391,7 +399,11 @@ class OpinionList(PublicMixin, ListAPIView[db.Opinion]):
 
     def get_queryset(self) -> QuerySet[db.Opinion]:
         """Opinions in document order, ``?plan=ID`` to keep one plan's."""
-        qs = db.Opinion.objects.select_related("plan").order_by("plan__doc", "position", "id")
+        qs = (
+            db.Opinion.objects.filter(plan__published=True)
+            .select_related("plan")
+            .order_by("plan__doc", "position", "id")
+        )
         plan = query_int(self.request, "plan", minimum=1, maximum=MAX_ID)
         if plan is not None:
             qs = qs.filter(plan_id=plan)
