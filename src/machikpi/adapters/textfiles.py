@@ -86,10 +86,17 @@ def read_source(path: Path) -> SourceText:
         data = path.read_bytes()
     except OSError as e:
         raise DocumentError(f"cannot read file: {e.strerror or e}", doc=str(path)) from e
+    return source_from_bytes(data, name=path.name, doc=str(path))
+
+
+def source_from_bytes(data: bytes, *, name: str, doc: str | None = None) -> SourceText:
+    """:func:`read_source` of a document's bytes (an uploaded file) named ``name``;
+    ``doc`` is the name errors give (default ``name``)."""
+    where = doc or name
     if is_pdf(data):
         from .pdf_text import read_pdf
 
-        return read_pdf(data, name=path.name, doc=str(path))
+        return read_pdf(data, name=name, doc=where)
     if b"\x00" in data[:4096] and wide_encoding(data) is None and not _wide_without_bom(data):
-        raise DocumentError("a binary file, not text (a PDF must be turned into text first)", doc=str(path))
-    return SourceText.from_text(path.name, decode(data, name=str(path)))
+        raise DocumentError("a binary file, not text (a PDF must be turned into text first)", doc=where)
+    return SourceText.from_text(name, decode(data, name=where))

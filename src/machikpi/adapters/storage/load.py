@@ -3,7 +3,8 @@
 :func:`load_plans` turns the stored rows of each plan into a
 :class:`machikpi.core.model.Plan` — the node tree with each node's level,
 code, title, text and source line; each indicator with its role, names,
-definition, unit, notes, source line, uncertain mark and verdicts; each
+definition, unit, notes, source line, uncertain mark, verdicts and the
+direction a person set; each
 series with its printed cells (units, notes and OCR repairs kept) and its
 actual values: those the document printed, overridden year by year by the
 entered ones (published values, or the working values with ``drafts``).
@@ -139,6 +140,7 @@ def _load(
         line,
         uncertain,
         verdicts,
+        direction,
     ) in (
         db.Indicator.objects.filter(plan_id__in=plan_ids, present=True, **only_ind)
         .order_by("plan_id", "position", "id")
@@ -156,6 +158,7 @@ def _load(
             "line",
             "uncertain",
             "verdicts",
+            "direction",
         )
         .iterator(chunk_size=10_000)
     ):
@@ -183,6 +186,7 @@ def _load(
                 )
                 for v in verdicts or []
             ],
+            direction=direction or None,
         )
         indicators[iid] = ind
         owner.indicators.append(ind)

@@ -68,6 +68,19 @@ class Plan(models.Model):
         verbose_name=_("監査の計画期間"),
     )
     audited_at = models.DateTimeField(null=True, blank=True, verbose_name=_("監査日時"))
+    period_start = models.IntegerField(
+        null=True, blank=True, help_text=_("計画期間の最初の年度（西暦）"), verbose_name=_("計画期間（開始）")
+    )
+    period_end = models.IntegerField(
+        null=True, blank=True, help_text=_("計画期間の最後の年度（西暦）"), verbose_name=_("計画期間（終了）")
+    )
+    published = models.BooleanField(
+        default=True,
+        help_text=_("オフ: 公開サイトと API に出さない（職員の画面にだけ出る）"),
+        verbose_name=_("公開"),
+    )
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("公開日時"))
+    published_by = models.CharField(max_length=200, blank=True, default="", verbose_name=_("公開した人"))
     imported_at = models.DateTimeField(auto_now_add=True, verbose_name=_("初回取込日時"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新日時"))
 
@@ -181,6 +194,14 @@ class StaffProfile(models.Model):
         return f"{self.user} ({self.role})"
 
 
+#: The good directions an indicator can be given (the KPI rows' ``direction``).
+DIRECTIONS: list[tuple[str, str]] = [
+    ("higher", "高いほど良い"),
+    ("lower", "低いほど良い"),
+    ("keep", "維持"),
+]
+
+
 class Indicator(models.Model):
     """An indicator (指標) printed for a node. ``key`` is its identity within the plan;
     ``department`` is the owner assigned by the planning office (not re-imported)."""
@@ -226,6 +247,16 @@ class Indicator(models.Model):
         on_delete=models.SET_NULL,
         related_name="indicators",
         verbose_name=_("担当課"),
+    )
+    #: The good direction set by the planning office (the import review), which
+    #: overrides the one inferred from the printed values; not re-imported.
+    direction = models.CharField(
+        max_length=10,
+        choices=DIRECTIONS,
+        null=True,
+        blank=True,
+        help_text=_("空欄: 基準値・目標値から判断する"),
+        verbose_name=_("良い方向"),
     )
 
     class Meta:
@@ -565,3 +596,171 @@ class Opinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}: {self.opinion[:30]}"
+
+
+class PlanImport(models.Model):
+    """A plan document uploaded in the staff area, read and waiting for review (取込の下書き).
+
+    Nothing of it is public until it is published (:mod:`machikpi.adapters.services.imports`):
+    then the reading with its :class:`Correction` records applied is stored as
+    a :class:`Plan` through the same ``store_plan`` as ``machikpi import``.
+    ``reading`` is the reader's plan as JSON (:func:`machikpi.adapters.plan_json.plan_to_json`),
+    ``rows`` the flat review list (nodes and indicators with their keys and
+    reader values), ``lines`` the source lines the rows point at
+    (``{"line": [text, page]}``). ``municipality`` is plain text for now."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    DISCARDED = "discarded"
+    STATUSES: ClassVar[list[tuple[str, str]]] = [
+        (DRAFT, "確認中"),
+        (PUBLISHED, "公開済"),
+        (DISCARDED, "破棄"),
+    ]
+
+    name = models.CharField(max_length=500, verbose_name=_("ファイル名"))
+    data = models.BinaryField(verbose_name=_("ファイルの内容"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    uploaded_by = models.CharField(max_length=200, verbose_name=_("取り込んだ人"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("取込日時"))
+    read_seconds = models.FloatField(default=0.0, verbose_name=_("読み取り時間（秒）"))
+    status = models.CharField(max_length=10, choices=STATUSES, default=DRAFT, verbose_name=_("状態"))
+    reading = models.JSONField(default=dict, verbose_name=_("読み取り結果"))
+    rows = models.JSONField(default=dict, verbose_name=_("確認用の一覧"))
+    lines = models.JSONField(default=dict, verbose_name=_("原文の行"))
+    warnings = models.JSONField(default=list, verbose_name=_("読み取りの警告"))
+    not_carried = models.JSONField(
+        default=list,
+        help_text=_("前回の修正のうち、読み取り結果が変わったため引き継がなかったもの"),
+        verbose_name=_("引き継がなかった修正"),
+    )
+    municipality = models.CharField(max_length=200, blank=True, default="", verbose_name=_("自治体名"))
+    plan = models.ForeignKey(
+        Plan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+        verbose_name=_("公開した計画"),
+    )
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("公開日時"))
+    published_by = models.CharField(max_length=200, blank=True, default="", verbose_name=_("公開した人"))
+
+    class Meta:
+        db_table = "machikpi_plan_import"
+        ordering: ClassVar[list[str]] = ["-uploaded_at", "-id"]
+        verbose_name = _("計画書の取込")
+        verbose_name_plural = _("計画書の取込")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+class Correction(models.Model):
+    """A person's correction of what the reader read: one field of one row
+    (``key``: the reader's indicator key, ``""`` for the plan itself), the
+    reader's value and the person's, who and when. Never deleted: a
+    correction set again is ``replaced``, one taken back ``reverted``.
+
+    Fields: ``name``, ``unit``, ``cumulative``, ``direction``, ``node`` (the
+    parent node's key), ``department`` (a department name), ``s{i}.baseline``,
+    ``s{i}.baseline_year``, ``s{i}.t{j}``, ``s{i}.t{j}_year`` (series ``i``,
+    target ``j``), ``deleted`` (a false row), ``added`` (a missed row: the
+    person's value holds the whole row); plan fields ``title``,
+    ``period_start``, ``period_end``, ``municipality``."""
+
+    ACTIVE = "active"
+    REPLACED = "replaced"
+    REVERTED = "reverted"
+    STATES: ClassVar[list[tuple[str, str]]] = [
+        (ACTIVE, "有効"),
+        (REPLACED, "置き換え済"),
+        (REVERTED, "取り消し済"),
+    ]
+
+    plan_import = models.ForeignKey(
+        PlanImport, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("取込")
+    )
+    plan = models.ForeignKey(
+        Plan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+        verbose_name=_("計画"),
+    )
+    key = models.CharField(max_length=500, blank=True, default="", verbose_name=_("行の識別キー"))
+    label = models.TextField(blank=True, default="", verbose_name=_("行（指標名）"))
+    field = models.CharField(max_length=50, verbose_name=_("項目"))
+    reader_value = models.JSONField(null=True, blank=True, verbose_name=_("読み取った値"))
+    person_value = models.JSONField(null=True, blank=True, verbose_name=_("修正した値"))
+    who = models.CharField(max_length=200, verbose_name=_("修正した人"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("日時"))
+    state = models.CharField(max_length=10, choices=STATES, default=ACTIVE, verbose_name=_("状態"))
+    reverted_by = models.CharField(max_length=200, blank=True, default="", verbose_name=_("取り消した人"))
+    reverted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("取り消し日時"))
+    carried_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+        verbose_name=_("引き継いだ修正"),
+    )
+
+    class Meta:
+        db_table = "machikpi_correction"
+        ordering: ClassVar[list[str]] = ["plan_import", "at", "id"]
+        verbose_name = _("読み取りの修正")
+        verbose_name_plural = _("読み取りの修正")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.field}: {self.reader_value!r} → {self.person_value!r}"
+
+
+class PlanChange(models.Model):
+    """One change of a stored plan in the staff area: publish (with the import
+    and its corrections), unpublish, rename, period, department. Never updated."""
+
+    PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
+    RENAME = "rename"
+    PERIOD = "period"
+    DEPARTMENT = "department"
+    ACTIONS: ClassVar[list[tuple[str, str]]] = [
+        (PUBLISH, "公開"),
+        (UNPUBLISH, "非公開"),
+        (RENAME, "表題の変更"),
+        (PERIOD, "計画期間の変更"),
+        (DEPARTMENT, "担当課の割当"),
+    ]
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes", verbose_name=_("計画"))
+    plan_import = models.ForeignKey(
+        PlanImport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changes",
+        verbose_name=_("取込"),
+    )
+    action = models.CharField(max_length=20, choices=ACTIONS, verbose_name=_("操作"))
+    who = models.CharField(max_length=200, verbose_name=_("実施者"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("日時"))
+    detail = models.JSONField(default=dict, verbose_name=_("内容"))
+
+    class Meta:
+        db_table = "machikpi_plan_change"
+        ordering: ClassVar[list[str]] = ["plan", "-at", "-id"]
+        verbose_name = _("計画の変更履歴")
+        verbose_name_plural = _("計画の変更履歴")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.who}: {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words (translated)."""
+        from django.utils.translation import gettext
+
+        return gettext(dict(self.ACTIONS).get(self.action, self.action))

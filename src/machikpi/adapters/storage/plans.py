@@ -82,6 +82,22 @@ def node_keys(plan: core.Plan) -> dict[int, str]:
     return keys
 
 
+def indicator_keys(
+    plan: core.Plan, keys: dict[int, str] | None = None
+) -> list[tuple[str, core.Node, core.Indicator]]:
+    """Every indicator of ``plan`` in document order with its key (module
+    docstring) and its node; ``keys`` are the :func:`node_keys` when known."""
+    keys = node_keys(plan) if keys is None else keys
+    wanted: list[tuple[str, core.Node, core.Indicator]] = []
+    seen: Counter[str] = Counter()
+    for path, ind in plan.indicators():
+        node = path[-1]
+        base = f"{keys[id(node)]} :: {match_key(ind.name)}"
+        seen[base] += 1
+        wanted.append((_short(base if seen[base] == 1 else f"{base}#{seen[base]}"), node, ind))
+    return wanted
+
+
 def _cells(series: db.Series, kind: str, cells: list[core.ValueCell]) -> list[db.Cell]:
     return [
         db.Cell(
@@ -152,13 +168,7 @@ def _store(plan: core.Plan) -> StoreResult:
 
     # Indicators, matched by key, else by name and groups (moved).
     old_inds = {i.key: i for i in db.Indicator.objects.filter(plan=stored).prefetch_related("series")}
-    wanted: list[tuple[str, core.Node, core.Indicator]] = []
-    seen: Counter[str] = Counter()
-    for path, ind in plan.indicators():
-        node = path[-1]
-        base = f"{keys[id(node)]} :: {match_key(ind.name)}"
-        seen[base] += 1
-        wanted.append((_short(base if seen[base] == 1 else f"{base}#{seen[base]}"), node, ind))
+    wanted = indicator_keys(plan, keys)
     matched: dict[str, db.Indicator] = {k: old_inds[k] for k, _, _ in wanted if k in old_inds}
     unmatched_old = [i for k, i in old_inds.items() if k not in matched]
     by_signature: dict[tuple[str, tuple[str, ...]], list[db.Indicator]] = {}

@@ -17,7 +17,7 @@ def fill_reason_codes(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("machikpi", "0006_entry_rounds_and_returned_drafts"),
+        ("machikpi", "0008_import_review"),
     ]
 
     operations = [

@@ -163,9 +163,11 @@ class PlanList(PublicMixin, ListAPIView[db.Plan]):
 
     def get_queryset(self) -> QuerySet[db.Plan]:
         """Plans with ``indicator_count`` (indicators present in the last import)."""
-        return db.Plan.objects.annotate(
-            indicator_count=Count("indicators", filter=Q(indicators__present=True))
-        ).order_by("doc")
+        return (
+            db.Plan.objects.filter(published=True)
+            .annotate(indicator_count=Count("indicators", filter=Q(indicators__present=True)))
+            .order_by("doc")
+        )
 
 
 @extend_schema(
@@ -184,13 +186,14 @@ class PlanDetail(PublicMixin, GenericAPIView[db.Plan]):
 
     serializer_class = s.PlanDetailSerializer
     permission_classes = (AllowAny,)
-    queryset = db.Plan.objects.all()
+    queryset = db.Plan.objects.filter(published=True)
 
     def get(self, request: Request, pk: int) -> Response:
-        """The plan (404 when unknown); a fixed number of queries whatever its size. The tree
-        and its grade counts are the public site's read model (:func:`..public.queries.plan_tree`)
-        under its default evaluation (:func:`..public.queries.choose_evaluation`)."""
-        plan = get_object_or_404(db.Plan, pk=pk)
+        """The plan (404 when unknown or unpublished); a fixed number of queries whatever its
+        size. The tree and its grade counts are the public site's read model
+        (:func:`..public.queries.plan_tree`) under its default evaluation
+        (:func:`..public.queries.choose_evaluation`)."""
+        plan = get_object_or_404(db.Plan, pk=pk, published=True)
         indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
         rows = db.Indicator.objects.filter(plan=plan, present=True).order_by("position", "id")
         for ind in _dicts(rows.values("id", "node_id", "name", "role", "unit")):
@@ -255,8 +258,12 @@ class NodeDetail(PublicMixin, RetrieveAPIView[db.Node]):
         indicators = db.Indicator.objects.filter(present=True).order_by("position", "id")
         indicators = indicators.prefetch_related(Prefetch("series", queryset=series))
         comments = db.CommitteeComment.objects.order_by("-year", "created_at", "id")
-        return db.Node.objects.select_related("plan").prefetch_related(
-            Prefetch("indicators", queryset=indicators), Prefetch("comments", queryset=comments)
+        return (
+            db.Node.objects.filter(plan__published=True)
+            .select_related("plan")
+            .prefetch_related(
+                Prefetch("indicators", queryset=indicators), Prefetch("comments", queryset=comments)
+            )
         )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -330,8 +337,10 @@ class IndicatorDetail(PublicMixin, RetrieveAPIView[db.Indicator]):
                 to_attr="evaluation_list",
             ),
         )
-        return db.Indicator.objects.select_related("plan", "node", "department").prefetch_related(
-            Prefetch("series", queryset=series, to_attr="series_list")
+        return (
+            db.Indicator.objects.filter(plan__published=True)
+            .select_related("plan", "node", "department")
+            .prefetch_related(Prefetch("series", queryset=series, to_attr="series_list"))
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -368,7 +377,11 @@ class OpinionList(PublicMixin, ListAPIView[db.Opinion]):
 
     def get_queryset(self) -> QuerySet[db.Opinion]:
         """Opinions in document order, ``?plan=ID`` to keep one plan's."""
-        qs = db.Opinion.objects.select_related("plan").order_by("plan__doc", "position", "id")
+        qs = (
+            db.Opinion.objects.filter(plan__published=True)
+            .select_related("plan")
+            .order_by("plan__doc", "position", "id")
+        )
         plan = query_int(self.request, "plan", minimum=1, maximum=MAX_ID)
         if plan is not None:
             qs = qs.filter(plan_id=plan)

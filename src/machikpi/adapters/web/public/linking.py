@@ -153,7 +153,7 @@ def link_opinions(opinions: list[db.Opinion]) -> dict[int, OpinionLinks]:
     others: _Forest | None = None
     if missing_titles:
         rows = list(
-            db.Node.objects.filter(title__in=missing_titles, present=True)
+            db.Node.objects.filter(title__in=missing_titles, present=True, plan__published=True)
             .exclude(plan_id__in=plan_ids)
             .order_by()
             .values_list("id", "plan_id", "parent_id", "code", "title")

@@ -64,7 +64,7 @@ def _crumbs(
 def plans(request: HttpRequest) -> HttpResponse:
     """``/``: the stored plans, paginated, each with its number of goals and
     indicators and its latest evaluated year (aggregated for the page's plans only)."""
-    qs = db.Plan.objects.order_by("doc", "id").only("id", "doc", "title", "layout")
+    qs = db.Plan.objects.filter(published=True).order_by("doc", "id").only("id", "doc", "title", "layout")
     page = Paginator(qs, PLANS_PER_PAGE).get_page(_page_number(request))
     ids = [p.pk for p in page.object_list]
     indicators = dict(
@@ -103,7 +103,9 @@ def plans(request: HttpRequest) -> HttpResponse:
 
 def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     """``/plans/<id>/``: the plan's hierarchy with a grade summary per node."""
-    p = get_object_or_404(db.Plan.objects.only("id", "doc", "title", "layout"), pk=plan_id)
+    p = get_object_or_404(
+        db.Plan.objects.filter(published=True).only("id", "doc", "title", "layout"), pk=plan_id
+    )
     choice, choices = _choice(request, p.pk)
     tree = q.plan_tree(p.pk, choice)
     info = choice.info if choice else q.rules_info("")
@@ -125,7 +127,9 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 def progress(request: HttpRequest, plan_id: int) -> HttpResponse:
     """``/plans/<id>/progress/``: how many series got each grade, per goal (top-level node)."""
-    p = get_object_or_404(db.Plan.objects.only("id", "doc", "title", "layout"), pk=plan_id)
+    p = get_object_or_404(
+        db.Plan.objects.filter(published=True).only("id", "doc", "title", "layout"), pk=plan_id
+    )
     choice, choices = _choice(request, p.pk)
     tree = q.plan_tree(p.pk, choice)
     info = choice.info if choice else q.rules_info("")
@@ -180,7 +184,7 @@ def progress(request: HttpRequest, plan_id: int) -> HttpResponse:
 def node(request: HttpRequest, node_id: int) -> HttpResponse:
     """``/nodes/<id>/``: the node's text, its child nodes, its indicators with
     their latest public actual and grade, and the committee's comments."""
-    n = get_object_or_404(db.Node.objects.select_related("plan"), pk=node_id)
+    n = get_object_or_404(db.Node.objects.select_related("plan").filter(plan__published=True), pk=node_id)
     choice, choices = _choice(request, n.plan_id)
     children = list(
         db.Node.objects.filter(parent_id=n.pk, present=True)
@@ -210,7 +214,8 @@ def node(request: HttpRequest, node_id: int) -> HttpResponse:
 
 def _indicator(indicator_id: int) -> db.Indicator:
     return get_object_or_404(
-        db.Indicator.objects.select_related("plan", "node", "department"), pk=indicator_id
+        db.Indicator.objects.select_related("plan", "node", "department").filter(plan__published=True),
+        pk=indicator_id,
     )
 
 
@@ -328,7 +333,11 @@ def indicator_xlsx(request: HttpRequest, indicator_id: int) -> HttpResponse:
 def opinions(request: HttpRequest) -> HttpResponse:
     """``/opinions/``: each stored opinion with its response and reflections,
     linked to the nodes they name (:mod:`.linking`: no link rather than a wrong one)."""
-    qs = db.Opinion.objects.select_related("plan").order_by("plan__doc", "position", "id")
+    qs = (
+        db.Opinion.objects.select_related("plan")
+        .filter(plan__published=True)
+        .order_by("plan__doc", "position", "id")
+    )
     plan_id = whole_number(request.GET.get("plan"))
     if plan_id is not None:
         qs = qs.filter(plan_id=plan_id)

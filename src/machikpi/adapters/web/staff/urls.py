@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.views import LogoutView
 from django.urls import URLPattern, URLResolver, path
 
-from . import approvals, comments, entry, history, login, plans, reports, upload, values
+from . import approvals, comments, entry, history, imports, login, plans, reports, upload, values
 
 app_name = "staff"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -25,5 +25,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("comments/<int:comment_id>/edit/", comments.comment_edit, name="comment_edit"),
     path("plans/", plans.plans, name="plans"),
     path("plans/<int:plan_id>/audit/", plans.audit, name="audit"),
+    path("plans/<int:plan_id>/manage/", imports.plan_manage, name="plan_manage"),
+    path("imports/", imports.imports, name="imports"),
+    path("imports/<int:import_id>/", imports.review, name="import_review"),
+    path("imports/<int:import_id>/rows/<int:n>/", imports.row, name="import_row"),
+    path("imports/<int:import_id>/add/", imports.add, name="import_add"),
     path("reports/", reports.reports, name="reports"),
 ]
