@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.views import LogoutView
 from django.urls import URLPattern, URLResolver, path
 
-from . import approvals, comments, entry, history, login, plans, reports, upload, values
+from . import approvals, comments, entry, history, login, plans, reports, review, upload, values
 
 app_name = "staff"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -26,4 +26,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("plans/", plans.plans, name="plans"),
     path("plans/<int:plan_id>/audit/", plans.audit, name="audit"),
     path("reports/", reports.reports, name="reports"),
+    path("review/", review.review_list, name="review_list"),
+    path(
+        "review/indicators/<int:indicator_id>/<int:year>/", review.review_indicator, name="review_indicator"
+    ),
+    path("review/nodes/<int:node_id>/<int:year>/", review.review_node, name="review_node"),
+    path("review/approvals/", review.review_approvals, name="review_approvals"),
+    path("review/<int:entry_id>/return/", review.review_return, name="review_return"),
+    path("review/external/", review.external, name="external"),
+    path("review/settings/", review.review_settings, name="review_settings"),
 ]
