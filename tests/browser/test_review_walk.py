@@ -68,12 +68,14 @@ def test_the_effect_review_walk_of_every_role(new_page: NewPage, site: Site, tmp
     value_col = header.index("実績値")
     rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
     rows[demo.series_id][value_col].value = "2,060"
-    other_id, other = next(
-        (sid, r)
+    numbers: dict[Any, tuple[Any, float]] = {
+        sid: (r, float(v))
         for sid, r in rows.items()
-        if sid != demo.series_id and isinstance(r[value_col].value, (int, float)) and r[value_col].value > 0
-    )
-    other[value_col].value = other[value_col].value + 1
+        if sid != demo.series_id and isinstance(v := r[value_col].value, (int, float)) and v > 0
+    }
+    other_id = next(iter(numbers))
+    other, number = numbers[other_id]
+    other[value_col].value = number + 1
     wb.save(book)
     goto(staff, "/staff/upload/")
     staff.get_by_label(re.compile("^入力ファイル")).set_input_files(str(book))
