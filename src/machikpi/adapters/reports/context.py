@@ -60,6 +60,8 @@ class IndicatorLine:
     #: the PDF's narrow columns, which may break a line between the two only
     baseline_parts: tuple[str, str] = ("", "")
     target_parts: list[tuple[str, str]] = field(default_factory=list)
+    #: the approved 効果検証 of the indicator for the report year (``None``: none approved)
+    review: ReviewText | None = None
 
     @property
     def direction_mark(self) -> str:
@@ -90,6 +92,42 @@ class Comment:
     author_name: str
     text: str
     date: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewText:
+    """The approved 効果検証 of an indicator or a measure written by its 担当課:
+    取組の成果と課題, 今後の方向性 and 内部評価 (``""`` for what was left empty)."""
+
+    results: str
+    direction: str = ""
+    internal: str = ""
+
+
+@dataclass(frozen=True)
+class ExternalReviewText:
+    """The committee's approved 外部評価 of a goal or measure, published under
+    ``committee_name`` (the committee's name, not a login name); ``node_path`` and
+    ``node_heading`` as in :class:`Comment`, ``date`` the day of its approval."""
+
+    doc: str
+    node_path: tuple[str, ...]
+    node_heading: str
+    committee_name: str
+    text: str
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class Reviews:
+    """What the report shows of the 効果検証 (:func:`.stored.stored_reviews`): the approved
+    review of each indicator, keyed as :func:`build_report`'s ``departments`` (document,
+    node path, indicator name), of each measure (document, node path), and the approved
+    外部評価."""
+
+    indicators: Mapping[tuple[str, tuple[str, ...], str], ReviewText] = field(default_factory=dict)
+    measures: Mapping[tuple[str, tuple[str, ...]], ReviewText] = field(default_factory=dict)
+    external: list[ExternalReviewText] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -125,6 +163,26 @@ class NodeSection:
     comments: list[Comment] = field(default_factory=list)
     findings: list[Row] = field(default_factory=list)
     anchor: str = ""
+    #: the approved 効果検証 of this node as a measure (``None``: none approved)
+    review: ReviewText | None = None
+    #: the committee's approved 外部評価 of this node (or of a node below it without a section)
+    external_reviews: list[ExternalReviewText] = field(default_factory=list)
+
+    @property
+    def line_reviews(self) -> list[tuple[IndicatorLine, ReviewText]]:
+        """The approved 効果検証 of the section's indicators, once per indicator (its first line)."""
+        seen: set[str] = set()
+        out: list[tuple[IndicatorLine, ReviewText]] = []
+        for ln in self.lines:
+            if ln.review is not None and ln.name not in seen:
+                seen.add(ln.name)
+                out.append((ln, ln.review))
+        return out
+
+    @property
+    def has_reviews(self) -> bool:
+        """Whether the section shows any 効果検証 or 外部評価."""
+        return bool(self.review or self.external_reviews or self.line_reviews)
 
     @property
     def heading(self) -> str:
@@ -192,6 +250,13 @@ class PlanReport:
     #: comments on nodes that have no section and no ancestor with one
     other_comments: list[Comment] = field(default_factory=list)
     anchor: str = ""
+    #: 外部評価 of nodes that have no section and no ancestor with one
+    other_external_reviews: list[ExternalReviewText] = field(default_factory=list)
+
+    @property
+    def external_reviews(self) -> list[ExternalReviewText]:
+        """Every approved 外部評価 of the plan, in section order."""
+        return [e for s in self.sections for e in s.external_reviews] + self.other_external_reviews
 
     @property
     def comments(self) -> list[Comment]:
@@ -451,6 +516,7 @@ def build_report(
     ruleset: RuleSet | None = None,
     departments: Mapping[tuple[str, tuple[str, ...], str], str] | None = None,
     source_plans: Mapping[str, Plan] | None = None,
+    reviews: Reviews | None = None,
 ) -> Report:
     """Group evaluated KPI rows by document and node into a :class:`Report`.
 
@@ -469,7 +535,11 @@ def build_report(
     set's TOML) gives the method section (:attr:`Report.method`) and the
     "cannot grade" symbol; ``departments`` maps (document, node path, indicator
     name) to the department owning the indicator (:func:`.stored.stored_departments`),
-    for rows that do not carry a ``department`` themselves."""
+    for rows that do not carry a ``department`` themselves.
+
+    ``reviews`` (:func:`.stored.stored_reviews`) gives each line and section its approved
+    効果検証 and each section its approved 外部評価 (placed as ``comments``)."""
+    reviews = reviews or Reviews()
     titles = titles or {}
     audits = audits or {}
     departments = departments or {}
@@ -505,9 +575,17 @@ def build_report(
                 dept = departments.get((doc, tuple(titles_path), r["name"]))
                 if dept:
                     r = {**r, "department": dept}
-            index[tuple(titles_path)].lines.append(_line(r, year, ungraded, cannot_grade))
+            line = _line(r, year, ungraded, cannot_grade)
+            line.review = reviews.indicators.get((doc, tuple(titles_path), r["name"]))
+            index[tuple(titles_path)].lines.append(line)
         for k, sec in enumerate(sections, start=1):
             sec.anchor = f"p{p}-s{k}"
+            sec.review = reviews.measures.get((doc, tuple(sec.titles)))
+        other_external: list[ExternalReviewText] = []
+        for e in reviews.external:
+            if e.doc == doc:
+                placed = _place(e.node_path, index)
+                (placed.external_reviews if placed is not None else other_external).append(e)
         goals: list[Goal] = []
         # grades summed up the section tree by the core's one roll-up of counts
         summed = count_up(
@@ -569,6 +647,7 @@ def build_report(
                 goals=goals,
                 other_comments=other_comments,
                 anchor=f"plan-{p}",
+                other_external_reviews=other_external,
             )
         )
     given = {g for pr in plans for s in pr.summaries for g, _ in s.counts}
@@ -614,6 +693,7 @@ def report_from_plans(
     audits: Mapping[str, StoredAudit] | None = None,
     ruleset: RuleSet | None = None,
     departments: Mapping[tuple[str, tuple[str, ...], str], str] | None = None,
+    reviews: Reviews | None = None,
 ) -> Report:
     """The :class:`Report` of evaluated plans: their KPI rows come from the one row builder
     (:func:`machikpi.core.rows.kpi_rows`), each with its evaluation; titles are the plans'
@@ -640,4 +720,5 @@ def report_from_plans(
         ruleset=ruleset,
         departments=departments,
         source_plans={ep.plan.doc: ep.plan for ep in plans},
+        reviews=reviews,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from .context import Comment, StoredAudit
+from .context import Comment, ExternalReviewText, Reviews, ReviewText, StoredAudit
 
 
 def _day(value: datetime | None) -> str:
@@ -107,3 +107,72 @@ def stored_departments(docs: Iterable[str] | None = None) -> dict[tuple[str, tup
         path = tuple(nodes[k][1] for k in ancestry(node_id, lambda n: nodes[n][0]))
         out[(doc, path, name)] = department
     return out
+
+
+def stored_reviews(year: int, docs: Iterable[str] | None = None) -> Reviews:
+    """The approved 効果検証 of evaluation year ``year`` on the plans ``docs`` (default all):
+    each indicator's and measure's approved review by its department
+    (:class:`~machikpi.adapters.storage.models.ReviewEntry`; a draft, submitted or returned
+    entry shows its last approved content, none if never approved) and the committee's
+    approved 外部評価 under the committee's name — for :func:`.context.build_report`'s ``reviews``."""
+    from django.db.models import Q
+
+    from ..storage import models as db
+    from ..storage.tree import ancestry
+
+    wanted = list(docs) if docs is not None else None
+    entries = db.ReviewEntry.objects.filter(year=year, approved_at__isnull=False)
+    externals = db.ExternalReview.objects.filter(year=year, approved_at__isnull=False)
+    nodes_qs = db.Node.objects.all()
+    if wanted is not None:
+        entries = entries.filter(Q(indicator__plan__doc__in=wanted) | Q(node__plan__doc__in=wanted))
+        externals = externals.filter(node__plan__doc__in=wanted)
+        nodes_qs = nodes_qs.filter(plan__doc__in=wanted)
+    found = list(
+        entries.order_by("id").values_list(
+            "indicator__plan__doc",
+            "indicator__node_id",
+            "indicator__name",
+            "node__plan__doc",
+            "node_id",
+            "approved_results",
+            "approved_direction",
+            "approved_internal",
+        )
+    )
+    published = list(
+        externals.order_by("node__plan__doc", "node__position", "id").values_list(
+            "node__plan__doc", "node_id", "committee_name", "approved_text", "approved_at"
+        )
+    )
+    if not found and not published:
+        return Reviews()
+    nodes: dict[int, tuple[int | None, str | None, str]] = {
+        nid: (parent, code, title)
+        for nid, parent, code, title in nodes_qs.order_by().values_list("id", "parent_id", "code", "title")
+    }
+
+    def path(node_id: int) -> tuple[str, ...]:
+        return tuple(nodes[k][2] for k in ancestry(node_id, lambda n: nodes[n][0]))
+
+    indicators: dict[tuple[str, tuple[str, ...], str], ReviewText] = {}
+    measures: dict[tuple[str, tuple[str, ...]], ReviewText] = {}
+    for ind_doc, ind_node, ind_name, node_doc, node_id, results, direction, internal in found:
+        text = ReviewText(results=results, direction=direction, internal=internal)
+        if ind_doc is not None and ind_node in nodes:
+            indicators[(ind_doc, path(ind_node), ind_name)] = text
+        elif node_doc is not None and node_id in nodes:
+            measures[(node_doc, path(node_id))] = text
+    external = [
+        ExternalReviewText(
+            doc=doc,
+            node_path=path(node_id),
+            node_heading=f"{nodes[node_id][1] or ''} {nodes[node_id][2]}".strip(),
+            committee_name=name,
+            text=text,
+            date=_day(at),
+        )
+        for doc, node_id, name, text, at in published
+        if node_id in nodes
+    ]
+    return Reviews(indicators=indicators, measures=measures, external=external)

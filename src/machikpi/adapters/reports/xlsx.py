@@ -3,7 +3,10 @@
 Sheets, in order: ``集計`` (grade counts per plan and top-level goal), one
 sheet per top-level goal of each plan (one line per indicator series; the
 committee's comments on a node follow its indicators as lines of 区分
-``委員会コメント`` with the commenter in 指標名 and the text in 備考) and
+``委員会コメント`` with the commenter in 指標名 and the text in 備考; the approved 効果検証
+of each indicator is in its row's columns 取組の成果と課題, 今後の方向性, 内部評価, that
+of a measure and the committee's 外部評価 follow the node's indicators as lines of
+区分 ``施策の効果検証`` and ``外部評価`` — the committee's name in 指標名) and
 ``監査所見`` (the findings of :attr:`PlanReport.findings` — the stored
 audit, with document and line — one line each). Every sheet starts with a
 title row (plan, 評価年度, rule set) and, for demo data, a
@@ -34,7 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...core.quantities import plain_number
 from ..spreadsheet_safety import text_only
-from .context import Comment, Goal, IndicatorLine, NodeSection, PlanReport, Report, Row
+from .context import Comment, Goal, IndicatorLine, NodeSection, PlanReport, Report, ReviewText, Row
 
 DEMO_NOTE = "※ 架空のデモ用データです（実在の実績値ではありません）"
 PERCENT = "0.0%"
@@ -43,6 +46,11 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _COMMENT_FILL = PatternFill("solid", fgColor="EEF5E6")
 #: 区分 of a committee comment's line in a goal sheet.
 COMMENT_ROLE = "委員会コメント"
+#: 区分 of a measure's 効果検証 line and of a 外部評価 line in a goal sheet.
+MEASURE_REVIEW_ROLE = "施策の効果検証"
+EXTERNAL_REVIEW_ROLE = "外部評価"
+#: The 効果検証 columns at the end of a goal sheet.
+REVIEW_COLUMNS = ["取組の成果と課題", "今後の方向性", "内部評価"]
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -143,8 +151,9 @@ def _goal_sheet(ws: Worksheet, report: Report, plan: PlanReport, goal: Goal) -> 
         widths += [11, 9]
     names += [f"実績値 {y}年度" for y in years]
     widths += [12] * len(years)
-    names += ["達成率", "進捗率", "評価", "備考"]
-    widths += [9, 9, 6, 50]
+    names += ["達成率", "進捗率", "評価", "備考", *REVIEW_COLUMNS]
+    widths += [9, 9, 6, 50, 50, 10, 30]
+    notes_col = names.index("備考") + 1
     header = _title_rows(ws, report, f"{plan.title}　{goal.section.heading}")
     _header(ws, header, names, widths)
     r = header + 1
@@ -152,12 +161,41 @@ def _goal_sheet(ws: Worksheet, report: Report, plan: PlanReport, goal: Goal) -> 
         for line in sec.lines:
             _indicator_row(ws, r, sec, line, n_targets, years)
             r += 1
+        if sec.review is not None:
+            _fill(ws, r, len(names))
+            _put(ws, r, 1, sec.heading)
+            _put(ws, r, 2, MEASURE_REVIEW_ROLE)
+            _review_cells(ws, r, notes_col + 1, sec.review)
+            r += 1
+        for ext in sec.external_reviews:
+            _fill(ws, r, len(names))
+            _put(ws, r, 1, sec.heading)
+            _put(ws, r, 2, EXTERNAL_REVIEW_ROLE)
+            _put(ws, r, 3, ext.committee_name + (f"（{ext.date}）" if ext.date else ""))
+            text = (
+                ext.text if ext.node_heading == sec.heading else f"［{ext.node_heading}について］{ext.text}"
+            )
+            _put(ws, r, notes_col, text)
+            r += 1
         for comment in sec.comments:
-            _comment_row(ws, r, sec, comment, len(names))
+            _comment_row(ws, r, sec, comment, len(names), notes_col)
             r += 1
 
 
-def _comment_row(ws: Worksheet, r: int, sec: NodeSection, comment: Comment, width: int) -> None:
+def _fill(ws: Worksheet, r: int, width: int) -> None:
+    for col in range(1, width + 1):
+        ws.cell(r, col).fill = _COMMENT_FILL
+
+
+def _review_cells(ws: Worksheet, r: int, col: int, review: ReviewText) -> None:
+    """取組の成果と課題, 今後の方向性, 内部評価 from column ``col`` on."""
+    for k, text in enumerate((review.results, review.direction, review.internal)):
+        _put(ws, r, col + k, text or None)
+
+
+def _comment_row(
+    ws: Worksheet, r: int, sec: NodeSection, comment: Comment, width: int, notes_col: int
+) -> None:
     """A committee comment as a line of the goal sheet, under its node's indicators."""
     who = comment.author_name + (f"（{comment.date}）" if comment.date else "")
     text = comment.text
@@ -168,7 +206,7 @@ def _comment_row(ws: Worksheet, r: int, sec: NodeSection, comment: Comment, widt
     _put(ws, r, 1, sec.heading)
     _put(ws, r, 2, COMMENT_ROLE)
     _put(ws, r, 3, who)
-    _put(ws, r, width, text)
+    _put(ws, r, notes_col, text)
 
 
 def _indicator_row(
@@ -201,6 +239,8 @@ def _indicator_row(
     values.append(("\n".join(notes), None))
     for col, (content, fmt) in enumerate(values, start=1):
         _put(ws, r, col, content if content != "" else None, fmt)
+    if line.review is not None:
+        _review_cells(ws, r, len(values) + 1, line.review)
 
 
 def _summary_sheet(ws: Worksheet, report: Report) -> None:

@@ -24,7 +24,7 @@ def make_report(year: int, ruleset: RuleSet, rules_arg: str, *, demo_data: bool 
     and build the report from the stored plans loaded as core plans
     (:func:`..storage.load.load_plans`) with their evaluations; ``rules_arg`` is the name or path the rule set was loaded from
     (its text goes into the method section)."""
-    from ..reports.stored import stored_audits, stored_comments, stored_departments
+    from ..reports.stored import stored_audits, stored_comments, stored_departments, stored_reviews
     from ..storage.load import load_plans
 
     ev = evaluate_year(year, ruleset)
@@ -46,6 +46,7 @@ def make_report(year: int, ruleset: RuleSet, rules_arg: str, *, demo_data: bool 
         audits=stored_audits(docs),
         ruleset=ruleset,
         departments=stored_departments(docs),
+        reviews=stored_reviews(year, docs),
     )
 
 

@@ -764,3 +764,250 @@ class PlanChange(models.Model):
         from django.utils.translation import gettext
 
         return gettext(dict(self.ACTIONS).get(self.action, self.action))
+
+
+# --- 効果検証 (issue 12, item 1): the departments' review and the committee's 外部評価 ---------------
+
+
+#: The default 今後の方向性 list, created by migration 0010 and changed by 企画政策課 in the staff area.
+DEFAULT_DIRECTIONS: tuple[str, ...] = ("拡充", "継続", "見直し", "廃止")
+#: Where the default list comes from (shown on the staff page that edits it).
+DEFAULT_DIRECTIONS_SOURCE = (
+    "既定値: 地方版総合戦略の効果検証シートに多い区分（拡充・継続・見直し・廃止）。"
+    "machikpi の読み取りによる例で、自治体ごとに変更してください。"
+)
+#: The published name of the committee until 企画政策課 sets the municipality's own.
+DEFAULT_COMMITTEE_NAME = "外部有識者会議"
+
+
+class DirectionChoice(models.Model):
+    """One choice of 今後の方向性 (拡充, 継続 …); the list is the municipality's, set by 企画政策課.
+    A choice in use is never deleted, only made inactive (``active = False``)."""
+
+    label = models.CharField(max_length=50, unique=True, verbose_name=_("今後の方向性"))
+    position = models.PositiveIntegerField(default=0, verbose_name=_("表示順"))
+    active = models.BooleanField(default=True, verbose_name=_("選択肢に表示する"))
+    source = models.TextField(blank=True, default="", verbose_name=_("出典"))
+
+    class Meta:
+        db_table = "machikpi_direction_choice"
+        ordering: ClassVar[list[str]] = ["position", "id"]
+        verbose_name = _("今後の方向性の選択肢")
+        verbose_name_plural = _("今後の方向性の選択肢")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReviewSetting(models.Model):
+    """The settings of the 効果検証 (one row, ``pk`` 1): the name the committee's
+    外部評価 is published under (「○○市総合戦略推進会議」), never a login name."""
+
+    committee_name = models.CharField(
+        max_length=200, default=DEFAULT_COMMITTEE_NAME, verbose_name=_("外部評価を公表する会議の名称")
+    )
+    updated_by = models.CharField(max_length=200, blank=True, default="", verbose_name=_("設定者"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新日時"))
+
+    class Meta:
+        db_table = "machikpi_review_setting"
+        verbose_name = _("効果検証の設定")
+        verbose_name_plural = _("効果検証の設定")
+
+    def __str__(self) -> str:
+        return self.committee_name
+
+
+class ReviewEntry(models.Model):
+    """The 効果検証 of one indicator or one measure (a node) for an evaluation year,
+    written by the owning 担当課: 取組の成果と課題 (``results``), 今後の方向性
+    (``direction``) and 内部評価 (``internal``).
+
+    States as an actual value: ``draft`` (being written), ``submitted`` (sent to
+    企画政策課), ``approved``, ``returned`` (sent back with a reason). The
+    ``approved_*`` fields hold the last approved content, which is what the
+    reports and the public pages show; a new draft leaves it public until
+    approved. ``version`` grows with every change (optimistic locking).
+    Changes go through :mod:`machikpi.adapters.services.review`, which
+    writes a :class:`ReviewChange` for each."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    STATUSES: ClassVar[list[tuple[str, str]]] = [
+        (DRAFT, "下書き"),
+        (SUBMITTED, "提出済"),
+        (APPROVED, "承認済"),
+        (RETURNED, "差し戻し"),
+    ]
+
+    indicator = models.ForeignKey(
+        Indicator,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("指標"),
+    )
+    node = models.ForeignKey(
+        Node, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("施策")
+    )
+    year = models.IntegerField(help_text=_("評価年度（西暦）"), verbose_name=_("評価年度"))
+    results = models.TextField(blank=True, default="", verbose_name=_("取組の成果と課題"))
+    direction = models.ForeignKey(
+        DirectionChoice,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("今後の方向性"),
+    )
+    internal = models.TextField(blank=True, default="", verbose_name=_("内部評価"))
+    status = models.CharField(max_length=10, choices=STATUSES, default=DRAFT, verbose_name=_("状態"))
+    written_by = models.CharField(max_length=200, verbose_name=_("記入者"))
+    version = models.PositiveIntegerField(default=1, verbose_name=_("版"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("登録日時"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新日時"))
+    approved_results = models.TextField(blank=True, default="", verbose_name=_("承認済みの取組の成果と課題"))
+    approved_direction = models.CharField(
+        max_length=50, blank=True, default="", verbose_name=_("承認済みの今後の方向性")
+    )
+    approved_internal = models.TextField(blank=True, default="", verbose_name=_("承認済みの内部評価"))
+    approved_by = models.CharField(max_length=200, blank=True, default="", verbose_name=_("承認者"))
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("承認日時"))
+
+    class Meta:
+        db_table = "machikpi_review_entry"
+        ordering: ClassVar[list[str]] = ["year", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="machikpi_review_indicator_year"),
+            models.UniqueConstraint(fields=["node", "year"], name="machikpi_review_node_year"),
+            models.CheckConstraint(
+                condition=(models.Q(indicator__isnull=True) & models.Q(node__isnull=False))
+                | (models.Q(indicator__isnull=False) & models.Q(node__isnull=True)),
+                name="machikpi_review_indicator_or_node",
+            ),
+        ]
+        verbose_name = _("効果検証（担当課）")
+        verbose_name_plural = _("効果検証（担当課）")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.indicator or self.node}: {self.status}"
+
+    @property
+    def status_label(self) -> str:
+        """The state in words (translated)."""
+        from django.utils.translation import gettext
+
+        return gettext(dict(self.STATUSES).get(self.status, self.status))
+
+    @property
+    def published(self) -> bool:
+        """Whether an approved content exists (what the public sees)."""
+        return self.approved_at is not None
+
+
+class ExternalReview(models.Model):
+    """The committee's 外部評価 of a goal or measure (a node) for an evaluation year: one per
+    node and year, written by committee members, published when 企画政策課 approves it,
+    under ``committee_name`` (the :class:`ReviewSetting` name at approval), not a login name.
+    ``approved_text`` is the published text; a later edit stays a draft until approved again."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    STATUSES: ClassVar[list[tuple[str, str]]] = [(DRAFT, "下書き"), (APPROVED, "承認済")]
+
+    node = models.ForeignKey(
+        Node, on_delete=models.PROTECT, related_name="external_reviews", verbose_name=_("目標・施策")
+    )
+    year = models.IntegerField(help_text=_("評価年度（西暦）"), verbose_name=_("評価年度"))
+    text = models.TextField(verbose_name=_("外部評価"))
+    status = models.CharField(max_length=10, choices=STATUSES, default=DRAFT, verbose_name=_("状態"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("記入した委員（ユーザー）"),
+    )
+    written_by = models.CharField(max_length=200, verbose_name=_("記入者"))
+    version = models.PositiveIntegerField(default=1, verbose_name=_("版"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("登録日時"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新日時"))
+    approved_text = models.TextField(blank=True, default="", verbose_name=_("公表中の外部評価"))
+    committee_name = models.CharField(max_length=200, blank=True, default="", verbose_name=_("公表名"))
+    approved_by = models.CharField(max_length=200, blank=True, default="", verbose_name=_("承認者"))
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("承認日時"))
+
+    class Meta:
+        db_table = "machikpi_external_review"
+        ordering: ClassVar[list[str]] = ["year", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["node", "year"], name="machikpi_external_review_node_year")
+        ]
+        verbose_name = _("外部評価")
+        verbose_name_plural = _("外部評価")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.node}: {self.text[:30]}"
+
+    @property
+    def status_label(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext(dict(self.STATUSES).get(self.status, self.status))
+
+
+class ReviewChange(models.Model):
+    """One change of a :class:`ReviewEntry` or an :class:`ExternalReview`: who, when,
+    the fields before and after (``old``/``new``: ``{field: text}``), the states, a note
+    (the reason of a 差し戻し). Never updated or deleted."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RETURN = "return"
+    ACTIONS: ClassVar[list[tuple[str, str]]] = [
+        (CREATE, "登録"),
+        (UPDATE, "変更"),
+        (SUBMIT, "提出"),
+        (APPROVE, "承認"),
+        (RETURN, "差し戻し"),
+    ]
+
+    entry = models.ForeignKey(
+        ReviewEntry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="history",
+        verbose_name=_("効果検証"),
+    )
+    external = models.ForeignKey(
+        ExternalReview,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="history",
+        verbose_name=_("外部評価"),
+    )
+    action = models.CharField(max_length=10, choices=ACTIONS, verbose_name=_("操作"))
+    who = models.CharField(max_length=200, verbose_name=_("実施者"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("日時"))
+    old = models.JSONField(default=dict, verbose_name=_("変更前"))
+    new = models.JSONField(default=dict, verbose_name=_("変更後"))
+    old_status = models.CharField(max_length=10, null=True, blank=True, verbose_name=_("変更前の状態"))
+    new_status = models.CharField(max_length=10, verbose_name=_("変更後の状態"))
+    note = models.TextField(blank=True, default="", verbose_name=_("備考"))
+
+    class Meta:
+        db_table = "machikpi_review_change"
+        ordering: ClassVar[list[str]] = ["at", "id"]
+        verbose_name = _("効果検証の変更履歴")
+        verbose_name_plural = _("効果検証の変更履歴")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.who}: {self.action}"

@@ -195,6 +195,16 @@ def node(request: HttpRequest, node_id: int) -> HttpResponse:
     views = q.series_views([i.pk for i in indicators], choice)
     rows = [{"indicator": i, "series": views.get(i.pk, [])} for i in indicators]
     comments = list(db.CommitteeComment.objects.filter(node_id=n.pk).order_by("-year", "created_at", "id"))
+    # 効果検証: only what 企画政策課 approved (the approved_* copies), newest year first
+    reviews = list(
+        db.ReviewEntry.objects.filter(approved_at__isnull=False)
+        .filter(Q(node_id=n.pk) | Q(indicator__in=indicators))
+        .select_related("indicator")
+        .order_by("-year", "indicator__position", "id")
+    )
+    external_reviews = list(
+        db.ExternalReview.objects.filter(node_id=n.pk, approved_at__isnull=False).order_by("-year")
+    )
     return render(
         request,
         "web/public/node.html",
@@ -205,6 +215,8 @@ def node(request: HttpRequest, node_id: int) -> HttpResponse:
             "children": children,
             "rows": rows,
             "comments": comments,
+            "reviews": reviews,
+            "external_reviews": external_reviews,
             "choice": choice,
             "choices": choices,
             "eval_query": _eval_query(choice, choices),

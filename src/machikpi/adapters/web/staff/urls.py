@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.views import LogoutView
 from django.urls import URLPattern, URLResolver, path
 
-from . import approvals, comments, entry, history, imports, login, plans, reports, upload, values
+from . import approvals, comments, entry, history, imports, login, plans, reports, review, upload, values
 
 app_name = "staff"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -31,4 +31,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("imports/<int:import_id>/rows/<int:n>/", imports.row, name="import_row"),
     path("imports/<int:import_id>/add/", imports.add, name="import_add"),
     path("reports/", reports.reports, name="reports"),
+    path("review/", review.review_list, name="review_list"),
+    path(
+        "review/indicators/<int:indicator_id>/<int:year>/", review.review_indicator, name="review_indicator"
+    ),
+    path("review/nodes/<int:node_id>/<int:year>/", review.review_node, name="review_node"),
+    path("review/approvals/", review.review_approvals, name="review_approvals"),
+    path("review/<int:entry_id>/return/", review.review_return, name="review_return"),
+    path("review/external/", review.external, name="external"),
+    path("review/settings/", review.review_settings, name="review_settings"),
 ]
