@@ -26,4 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("plans/", plans.plans, name="plans"),
     path("plans/<int:plan_id>/audit/", plans.audit, name="audit"),
     path("reports/", reports.reports, name="reports"),
+    path("reports/<int:document_id>/", reports.document, name="report_document"),
+    path("reports/<int:document_id>/status.json", reports.document_status, name="report_status"),
+    path("reports/<int:document_id>/download/", reports.download, name="report_download"),
 ]
