@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db import transaction
 
 from tests.storage_db import database_url, db, hand_plan
 
@@ -21,7 +22,8 @@ def _stored() -> int:
     town = m.Municipality.objects.create(name="テスト町")
     store_plan(hand_plan(), municipality=town)
     sid = m.Series.objects.filter(indicator__name="新規就農者数").values_list("id", flat=True).get()
-    record_actual(sid, 2023, value=16.0, raw="16", note="", who="test", status="approved")
+    with transaction.atomic():
+        record_actual(sid, 2023, value=16.0, raw="16", note="", who="test", status="approved")
     return sid
 
 
@@ -44,9 +46,11 @@ def test_data_version_changes_with_each_kind_of_data(db: str) -> None:
         seen.append(v)
 
     assert data_version(town) == seen[0]  # nothing changed: the same version
-    record_actual(sid, 2023, value=17.0, raw="17", note="", who="test", status="draft")
+    with transaction.atomic():
+        record_actual(sid, 2023, value=17.0, raw="17", note="", who="test", status="draft")
     changed()
-    approve_actual(m.ActualValue.objects.get(series_id=sid).pk, "boss")
+    with transaction.atomic():
+        approve_actual(m.ActualValue.objects.get(series_id=sid).pk, "boss")
     changed()
     node = m.Node.objects.filter(plan__municipality=town).first()
     assert node is not None
@@ -59,7 +63,8 @@ def test_data_version_changes_with_each_kind_of_data(db: str) -> None:
     changed()
     # another municipality's change leaves this one's version alone
     other_sid = m.Series.objects.filter(indicator__plan__municipality=other).values_list("id", flat=True)[0]
-    record_actual(other_sid, 2023, value=1.0, raw="1", note="", who="test", status="approved")
+    with transaction.atomic():
+        record_actual(other_sid, 2023, value=1.0, raw="1", note="", who="test", status="approved")
     assert data_version(town) == seen[-1]
 
 

@@ -725,9 +725,18 @@ def test_reports_are_built_in_the_background_and_kept(staff, fmt, magic):
 
     value = m.ActualValue.objects.filter(year=2025).order_by("id").first()
     assert value is not None
-    record_actual(
-        value.series_id, 2025, value=(value.value or 0) + 1, raw="1", note="", who="test", status="approved"
-    )
+    from django.db import transaction
+
+    with transaction.atomic():
+        record_actual(
+            value.series_id,
+            2025,
+            value=(value.value or 0) + 1,
+            raw="1",
+            note="",
+            who="test",
+            status="approved",
+        )
     r = _request(c, fmt)
     new = m.ReportDocument.objects.exclude(pk=doc.pk).get()
     assert r["Location"] == f"/staff/reports/{new.pk}/" and new.data_version != doc.data_version
