@@ -160,3 +160,38 @@ def test_report_is_of_one_municipality(db: str, tmp_path: Path, capsys: pytest.C
 
     docs = {str(cells.get("計画")) for _, cells in read_table(wb).rows}
     assert docs == {"第3期伊豆の国市まち・ひと・しごと創生総合戦略"}  # the workbook names plans by title
+
+
+@pytest.mark.db
+def test_public_site_shows_the_municipality_and_can_serve_one(db: str) -> None:
+    from django.test import Client, override_settings
+
+    from machikpi.adapters.storage import models as m
+
+    _import(db, SEEDS[2], SEEDS[3])
+    izu = m.Plan.objects.get(doc=SEEDS[2].name)
+    ise = m.Plan.objects.get(doc=SEEDS[3].name)
+    c = Client()
+    home = c.get("/").content.decode()
+    assert "静岡県伊豆の国市" in home and "群馬県伊勢崎市" in home  # the list of municipalities
+    assert f"?municipality={ise.municipality_id}" in home
+    one = c.get(f"/?municipality={ise.municipality_id}").content.decode()
+    assert f"/plans/{ise.pk}/" in one and f"/plans/{izu.pk}/" not in one
+    page = c.get(f"/plans/{ise.pk}/").content.decode()
+    assert "群馬県伊勢崎市" in page  # on the plan page, and in the breadcrumbs of its pages
+    node = m.Node.objects.filter(plan=ise).first()
+    ind = m.Indicator.objects.filter(plan=ise).first()
+    assert node is not None and ind is not None
+    for url in (f"/plans/{ise.pk}/progress/", f"/nodes/{node.pk}/", f"/indicators/{ind.pk}/"):
+        assert (
+            f'?municipality={ise.municipality_id}" lang="ja">伊勢崎市</a>' in c.get(url).content.decode()
+        ), url
+    with override_settings(MACHIKPI_MUNICIPALITY="102041"):
+        home = c.get("/").content.decode()
+        assert f"/plans/{ise.pk}/" in home and f"/plans/{izu.pk}/" not in home and "伊豆の国市" not in home
+        assert c.get(f"/plans/{izu.pk}/").status_code == 404
+        izu_ind = m.Indicator.objects.filter(plan=izu).first()
+        assert izu_ind is not None and c.get(f"/indicators/{izu_ind.pk}/").status_code == 404
+        assert c.get(f"/plans/{ise.pk}/").status_code == 200
+        found = c.get("/search/", {"q": "まち・ひと・しごと"}).content.decode()
+        assert f"/plans/{ise.pk}/" in found and f"/plans/{izu.pk}/" not in found
