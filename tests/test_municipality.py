@@ -195,3 +195,28 @@ def test_public_site_shows_the_municipality_and_can_serve_one(db: str) -> None:
         assert c.get(f"/plans/{ise.pk}/").status_code == 200
         found = c.get("/search/", {"q": "まち・ひと・しごと"}).content.decode()
         assert f"/plans/{ise.pk}/" in found and f"/plans/{izu.pk}/" not in found
+
+
+@pytest.mark.db
+def test_staff_evaluation_is_of_one_municipality(db: str) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from machikpi.adapters.storage import models as m
+
+    _import(db, SEEDS[2], SEEDS[3])
+    user = get_user_model().objects.create_user("kikaku-test")
+    m.StaffProfile.objects.create(user=user, role=m.StaffProfile.PLANNING)
+    c = Client()
+    c.force_login(user)
+    page = c.get("/staff/evaluate/").content.decode()
+    assert "静岡県伊豆の国市（222259）" in page and "群馬県伊勢崎市（102041）" in page
+    r = c.post("/staff/evaluate/", {"year": 2025, "rules": "baseline-band"})
+    assert r.status_code == 400 and "団体が複数あります" in r.content.decode()
+    ise = m.Municipality.objects.get(code="102041")
+    r = c.post("/staff/evaluate/", {"year": 2025, "rules": "baseline-band", "municipality": str(ise.pk)})
+    assert r.status_code == 302
+    evaluated = set(
+        m.Evaluation.objects.values_list("series__indicator__plan__municipality__code", flat=True)
+    )
+    assert evaluated == {"102041"}

@@ -30,7 +30,9 @@ REFRESH_SECONDS = 2
 LATEST = 10
 
 
-def _owner_choices() -> list[tuple[str, str]]:
+def owner_choices() -> list[tuple[str, str]]:
+    """The owners of stored plans as form choices: ``(id, "福井県鯖江市（182079）")``, and
+    ``("none", "団体未設定の計画")`` when some plan has no municipality."""
     from ...storage.municipalities import owners
 
     return [
@@ -41,7 +43,8 @@ def _owner_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _owner(value: str) -> db.Municipality | None:
+def owner_of(value: str) -> db.Municipality | None:
+    """The owner of a choice of :func:`owner_choices` (``"none"``: ``None``)."""
     return None if value == "none" else db.Municipality.objects.get(pk=int(value))
 
 
@@ -55,7 +58,7 @@ def reports(request: HttpRequest) -> HttpResponseBase:
     from ...storage.export import latest_actual_year
 
     rules = preset_names()
-    owners = _owner_choices()
+    owners = owner_choices()
     years = sorted(
         set(db.ActualValue.objects.exclude(approved_raw=None).values_list("year", flat=True))
         | set(db.Evaluation.objects.values_list("year", flat=True)),
@@ -67,7 +70,7 @@ def reports(request: HttpRequest) -> HttpResponseBase:
         if form.is_valid():
             try:
                 doc, _queued = request_document(
-                    _owner(form.cleaned_data["municipality"]),
+                    owner_of(form.cleaned_data["municipality"]),
                     form.cleaned_data["year"],
                     form.cleaned_data["rules"],
                     form.cleaned_data["format"],
