@@ -175,6 +175,8 @@ def test_public_site_shows_the_municipality_and_can_serve_one(db: str) -> None:
     home = c.get("/").content.decode()
     assert "静岡県伊豆の国市" in home and "群馬県伊勢崎市" in home  # the list of municipalities
     assert f"?municipality={ise.municipality_id}" in home
+    english = c.get(f"/?municipality={ise.municipality_id}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "All municipalities" in english and "(1 plan)" in english
     one = c.get(f"/?municipality={ise.municipality_id}").content.decode()
     assert f"/plans/{ise.pk}/" in one and f"/plans/{izu.pk}/" not in one
     page = c.get(f"/plans/{ise.pk}/").content.decode()
