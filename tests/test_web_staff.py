@@ -702,7 +702,7 @@ def test_reports_are_built_in_the_background_and_kept(staff, fmt, magic):
     doc = m.ReportDocument.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/staff/reports/{doc.pk}/"
     page = c.get(r["Location"]).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in page and "<progress" in page and "待機中" in page
+    assert "report-progress.js" in page and "<progress" in page and "待機中" in page
     assert c.get(f"/staff/reports/{doc.pk}/download/")["Location"] == f"/staff/reports/{doc.pk}/"
     assert DBTaskResult.objects.count() == 1
     run_pending()  # the real worker of the task runner, in batch mode

@@ -4,9 +4,11 @@ built in the background, download it (:mod:`machikpi.adapters.services.documents
 ``GET /staff/reports/``: the form and the latest documents. ``POST``: the
 document of the data as it is now — one already built is served at once
 (redirect to its download), else it is queued and the browser goes to its
-page, which reloads itself every :data:`REFRESH_SECONDS` seconds (a
-``<meta http-equiv="refresh">``: no script, as the Content-Security-Policy
-allows none inline) until it is done. ``GET /staff/reports/ID/status.json``
+page, whose script (``static/machikpi/report-progress.js``, a file of the
+site as the Content-Security-Policy requires) asks the status every
+:data:`REFRESH_SECONDS` seconds, shows the progress and reloads the page when
+the document is done; without script, a link reloads it (no ``<meta refresh>``,
+which a screen reader user cannot stop). ``GET /staff/reports/ID/status.json``
 gives the same progress as JSON (``{"status", "status_label", "progress",
 "step", "error", "download"}``) for a page or a script that polls.
 """
@@ -24,7 +26,7 @@ from .common import cycle_year, staff_context, username
 from .forms import ReportForm
 from .permissions import COMMITTEE, PLANNING, roles
 
-#: Seconds between two reloads of the page of a document being built.
+#: Seconds between two status requests of the page of a document being built.
 REFRESH_SECONDS = 2
 #: How many of the latest documents the reports page lists.
 LATEST = 10
@@ -99,7 +101,7 @@ def _filename(doc: db.ReportDocument) -> str:
 
 @roles(PLANNING, COMMITTEE)
 def document(request: HttpRequest, document_id: int) -> HttpResponseBase:
-    """The page of one document: its progress while it is built (reloading itself), then the
+    """The page of one document: its progress while it is built (asked by its script), then the
     download link; a failed document shows its error."""
     doc = get_object_or_404(
         db.ReportDocument.objects.select_related("municipality").defer("content"), pk=document_id
