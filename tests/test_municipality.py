@@ -188,7 +188,12 @@ def test_public_site_shows_the_municipality_and_can_serve_one(db: str) -> None:
         assert (
             f'?municipality={ise.municipality_id}" lang="ja">伊勢崎市</a>' in c.get(url).content.decode()
         ), url
+    api = {p["doc"]: p["municipality"] for p in c.get("/api/plans/").json()["results"]}
+    assert api[SEEDS[3].name] == {"name": "伊勢崎市", "prefecture": "群馬県", "code": "102041"}
+    assert c.get(f"/api/plans/{izu.pk}/").json()["municipality"]["code"] == "222259"
     with override_settings(MACHIKPI_MUNICIPALITY="102041"):
+        assert [p["doc"] for p in c.get("/api/plans/").json()["results"]] == [SEEDS[3].name]
+        assert c.get(f"/api/plans/{izu.pk}/").status_code == 404
         home = c.get("/").content.decode()
         assert f"/plans/{ise.pk}/" in home and f"/plans/{izu.pk}/" not in home and "伊豆の国市" not in home
         assert c.get(f"/plans/{izu.pk}/").status_code == 404

@@ -161,10 +161,16 @@ class PlanList(PublicMixin, ListAPIView[db.Plan]):
     pagination_class = Pages
 
     def get_queryset(self) -> QuerySet[db.Plan]:
-        """Plans with ``indicator_count`` (indicators present in the last import)."""
-        return db.Plan.objects.annotate(
-            indicator_count=Count("indicators", filter=Q(indicators__present=True))
-        ).order_by("doc")
+        """Plans with ``indicator_count`` (indicators present in the last import) and their
+        municipality; the served municipality's only (``MACHIKPI_MUNICIPALITY``)."""
+        from ..public.municipality import public_plans
+
+        return (
+            public_plans()
+            .select_related("municipality")
+            .annotate(indicator_count=Count("indicators", filter=Q(indicators__present=True)))
+            .order_by("doc")
+        )
 
 
 @extend_schema(
@@ -187,7 +193,10 @@ class PlanDetail(PublicMixin, GenericAPIView[db.Plan]):
 
     def get(self, request: Request, pk: int) -> Response:
         """The plan (404 when unknown); five queries whatever its size."""
-        plan = get_object_or_404(db.Plan, pk=pk)
+        from ..public.municipality import check_plan
+
+        plan = get_object_or_404(db.Plan.objects.select_related("municipality"), pk=pk)
+        check_plan(plan)
         nodes = {k: v for k, v in _plan_nodes(plan.pk).items() if v["present"]}
         indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
         rows = db.Indicator.objects.filter(plan=plan, present=True).order_by("position", "id")
@@ -240,6 +249,7 @@ class PlanDetail(PublicMixin, GenericAPIView[db.Plan]):
             "id": plan.pk,
             "doc": plan.doc,
             "title": plan.title,
+            "municipality": plan.municipality,
             "layout": plan.layout,
             "audit_period": plan.audit_period,
             "evaluation": {"year": latest[0], "rules": latest[1]} if latest else None,
