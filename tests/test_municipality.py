@@ -92,6 +92,9 @@ def test_import_sets_the_proposed_municipality_and_the_option_overrides(db: str)
     _import(db, SEEDS[0], SEEDS[2], SEEDS[3])
     owners = dict(m.Plan.objects.values_list("doc", "municipality__code"))
     assert owners == {SEEDS[0].name: None, SEEDS[2].name: "222259", SEEDS[3].name: "102041"}
+    from machikpi.adapters.storage.municipalities import choose_owner, owner_docs
+
+    assert owner_docs(choose_owner("団体未設定")) == [SEEDS[0].name]
     _import(db, SEEDS[0], municipality="平塚市")
     assert m.Plan.objects.get(doc=SEEDS[0].name).municipality.code == "142034"  # type: ignore[union-attr]
     # re-import without the option: the document names none, the plan keeps its municipality

@@ -73,14 +73,19 @@ def owners() -> list[db.Municipality | None]:
     return out
 
 
+#: What names the plans without a municipality (in messages, and for ``--municipality``).
+NO_MUNICIPALITY = "団体未設定"
+
+
 def owner_label(m: db.Municipality | None) -> str:
     """The municipality's name for messages and documents; ``団体未設定`` for ``None``."""
-    return m.name if m is not None else "団体未設定"
+    return m.name if m is not None else NO_MUNICIPALITY
 
 
 def choose_owner(query: str | None) -> db.Municipality | None:
     """The owner a report or workbook is for: the stored municipality whose name,
-    prefecture + name or code is ``query``; with no ``query``, the only owner.
+    prefecture + name or code is ``query`` (``団体未設定`` or ``none``: the plans without
+    one); with no ``query``, the only owner.
 
     Raises :class:`MunicipalityChoiceError` (Japanese, listing the stored
     municipalities) when ``query`` matches none or several, or when it is
@@ -98,6 +103,8 @@ def choose_owner(query: str | None) -> db.Municipality | None:
             f"保存されている団体が複数あります。--municipality で団体名か団体コードを指定してください: {listing}"
         )
     q = query.strip()
+    if q in (NO_MUNICIPALITY, "none") and None in stored:
+        return None
     rows = list(db.Municipality.objects.all())
     hits = [m for m in rows if q in (m.code, m.name, m.label)]
     if not hits and q.isdigit() and len(q) == 5:  # the code without its check digit
