@@ -251,12 +251,18 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     assert (out / "machikpi.db").is_file()
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "令和7年度（2025年度）" in html
-    # Four of the five samples have indicators; each gets a section marked as invented data,
-    # and so do the header and the method section.
-    assert html.count('<section id="plan-') == 4
-    assert html.count('<p class="demo" role="note">') == 4 + 1 + 1
-    # one invented committee comment per plan with indicators (4 of the 5 samples), under its goal
-    assert html.count("架空のデモ用コメント") == 4
-    for title in ("第3期伊豆の国市まち・ひと・しごと創生総合戦略", "基本計画 第2章"):
-        assert title in html
+    # One report per municipality (平塚市 000+001, 伊豆の国市, 伊勢崎市, 本庄市); report.html is the first.
+    reports = {p.name: p.read_text(encoding="utf-8") for p in sorted(out.glob("report-*.html"))}
+    assert set(reports) == {f"report-{c}.html" for c in ("142034", "222259", "102041", "112119")}
+    assert reports["report-142034.html"] == html and "神奈川県平塚市" in html
+    for text in reports.values():
+        # each report has its municipality's one plan with indicators, marked as invented data
+        # (the plan, the header and the method section), and its one invented committee comment
+        assert text.count('<section id="plan-') == 1
+        assert text.count('<p class="demo" role="note">') == 1 + 1 + 1
+        assert text.count("架空のデモ用コメント") == 1
+    assert "基本計画 第2章" in html and "伊豆の国市まち・ひと" not in html
+    assert "第3期伊豆の国市まち・ひと・しごと創生総合戦略" in reports["report-222259.html"]
+    assert "基本計画 第2章" not in reports["report-222259.html"]
     assert "report:" in r.stdout and "245 new" in r.stdout  # 245 rows in samples/demo_actuals.csv
+    assert "the document names no municipality; the demo sets 平塚市" in r.stdout

@@ -69,29 +69,44 @@ def _fonts(pdf: Path) -> list[list[str]]:
     return [line.split() for line in lines[2:] if line.strip()]
 
 
+#: The demo's municipalities (one report each) and their plan with indicators.
+DEMO_MUNICIPALITIES = ("平塚市", "伊豆の国市", "伊勢崎市", "本庄市")
+
+
 @pytest.fixture(scope="module")
-def demo_pdf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The demo database's FY2025 report as PDF, made by the command line."""
+def demo_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    """The demo database's FY2025 report of each municipality as PDF, made by the command line."""
     _poppler()
     out = tmp_path_factory.mktemp("demo-pdf")
     cli = [sys.executable, "-m", "machikpi.adapters.cli"]
     _run(*cli, "demo", "--no-serve", "--out", str(out))
-    pdf = out / "report.pdf"
-    # the command line's report, keeping where each table cell was laid out (tests/pdf_layout.py)
-    stdout = _run(
-        sys.executable,
-        "-m",
-        "tests.pdf_layout",
-        "report",
-        "--database",
-        f"sqlite:///{out / 'machikpi.db'}",
-        "--year",
-        "2025",
-        "-o",
-        str(pdf),
-    )
-    assert f"{pdf}: report for 令和7年度（2025年度）" in stdout
-    yield pdf
+    pdfs = {}
+    for name in DEMO_MUNICIPALITIES:
+        pdf = out / f"report-{name}.pdf"
+        # the command line's report, keeping where each table cell was laid out (tests/pdf_layout.py)
+        stdout = _run(
+            sys.executable,
+            "-m",
+            "tests.pdf_layout",
+            "report",
+            "--database",
+            f"sqlite:///{out / 'machikpi.db'}",
+            "--municipality",
+            name,
+            "--year",
+            "2025",
+            "-o",
+            str(pdf),
+        )
+        assert f"{pdf}: report of {name} for 令和7年度（2025年度）" in stdout
+        pdfs[name] = pdf
+    yield pdfs
+
+
+@pytest.fixture(scope="module")
+def demo_pdf(demo_pdfs: dict[str, Path]) -> Path:
+    """The largest of the demo's reports: 伊勢崎市's (50 series)."""
+    return demo_pdfs["伊勢崎市"]
 
 
 @dataclass(frozen=True)
@@ -152,24 +167,34 @@ def test_crossing_words_finds_a_word_running_into_the_next_column() -> None:
     assert found == [(runs_on, cells[0][0])]
 
 
-def test_demo_pdf_no_table_text_crosses_its_column(demo_pdf: Path) -> None:
-    cells = json.loads(Path(f"{demo_pdf}.cells.json").read_text(encoding="utf-8"))
-    assert len(cells) == _pages(demo_pdf)
-    assert sum(map(len, cells)) > 1000  # every table of the report, not an empty layout
-    words = _words(demo_pdf)
-    # the words of the tables are there: the audit listing's headers and a line number column
-    assert any(w.text == "監査所見一覧（55件）" for w in words)
-    in_cells = [w for w in words if any(c[0] <= w.x0 + 0.1 <= c[2] for c in cells[w.page])]
-    assert len(in_cells) > 2000
-    crossing = crossing_words(words, cells)
-    assert not crossing, [(w.page + 1, w.text, round(w.x1 - c[2], 1)) for w, c in crossing[:20]]
+def test_demo_pdf_no_table_text_crosses_its_column(demo_pdfs: dict[str, Path]) -> None:
+    n_cells = n_in_cells = 0
+    findings = {}
+    for name, pdf in demo_pdfs.items():
+        cells = json.loads(Path(f"{pdf}.cells.json").read_text(encoding="utf-8"))
+        assert len(cells) == _pages(pdf)
+        n_cells += sum(map(len, cells))
+        words = _words(pdf)
+        # the words of the tables are there: the audit listing's headers and a line number column
+        listing = [re.fullmatch(r"監査所見一覧（(\d+)件）", w.text) for w in words]
+        counts = {int(m.group(1)) for m in listing if m}  # the heading, and its line in the contents
+        assert len(counts) == 1, (pdf.name, counts)
+        findings[name] = counts.pop()
+        in_cells = [w for w in words if any(c[0] <= w.x0 + 0.1 <= c[2] for c in cells[w.page])]
+        n_in_cells += len(in_cells)
+        crossing = crossing_words(words, cells)
+        assert not crossing, [(pdf.name, w.page + 1, w.text, round(w.x1 - c[2], 1)) for w, c in crossing[:20]]
+    assert n_cells > 1000  # every table of the reports, not an empty layout
+    assert n_in_cells > 2000
+    # each plan's stored audit, in its municipality's report only
+    assert findings == {"平塚市": 55, "伊豆の国市": 1, "伊勢崎市": 5, "本庄市": 2}
 
 
 def test_demo_pdf_pages_render(demo_pdf: Path, tmp_path: Path) -> None:
     from PIL import Image
 
     n = _pages(demo_pdf)
-    assert n >= 10  # cover, contents, 4 plans with their goals, lists, audits, method
+    assert n >= 10  # cover, contents, the plan's goals, lists, audit, method
     assert "A4" in _run("pdfinfo", str(demo_pdf))
     _run("pdftoppm", "-png", "-r", "50", str(demo_pdf), str(tmp_path / "page"))
     pngs = sorted(tmp_path.glob("page-*.png"))
@@ -188,43 +213,58 @@ def test_demo_pdf_pages_render(demo_pdf: Path, tmp_path: Path) -> None:
         assert blue > 20, f"no chart marks on page {goal_page}"
 
 
-def test_demo_pdf_text_layer_has_the_japanese_titles(demo_pdf: Path) -> None:
-    n = _pages(demo_pdf)
-    cover = _text(demo_pdf, 1, 1)
+def test_demo_pdf_text_layer_has_the_japanese_titles(demo_pdfs: dict[str, Path]) -> None:
+    izu = demo_pdfs["伊豆の国市"]
+    cover = _text(izu, 1, 1)
     assert "効果検証報告書" in cover and "令和7年度（2025年度）" in cover
-    assert "第3期伊豆の国市まち・ひと・しごと創生総合戦略" in cover
+    assert "静岡県伊豆の国市" in cover and "第3期伊豆の国市まち・ひと・しごと創生総合戦略" in cover
     assert "baseline-band" in cover
     assert not re.search(r"\d+ / \d+", cover)  # no page number on the cover
-    contents = _text(demo_pdf, 2, 2)
-    assert "目次" in contents and f"2 / {n}" in contents
     # each goal's line of the contents ends with the page its heading is on
-    entries = re.findall(r"^\s*(\d \S+.*?)\s*\.{3,}\s*(\d+)\s*$", contents, re.M)
-    goals = {title.rstrip(". "): page for title, page in entries}
-    for heading in ("1 しごとの創生", "3 まちの創生", "1 稼ぐ力と新しい価値を生み出すしごとをつくる"):
-        assert heading in goals, (heading, entries)
-        page = int(goals[heading])
-        text = _text(demo_pdf, page, page)
-        assert heading in text and f"{page} / {n}" in text
-    whole = _text(demo_pdf)
+    found = set()
+    for pdf in demo_pdfs.values():
+        n = _pages(pdf)
+        contents = _text(pdf, 2, 2)
+        assert "目次" in contents and f"2 / {n}" in contents
+        entries = re.findall(r"^\s*(\d \S+.*?)\s*\.{3,}\s*(\d+)\s*$", contents, re.M)
+        goals = {title.rstrip(". "): page for title, page in entries}
+        for heading in ("1 しごとの創生", "3 まちの創生", "1 稼ぐ力と新しい価値を生み出すしごとをつくる"):
+            if heading in goals:
+                found.add(heading)
+                page = int(goals[heading])
+                text = _text(pdf, page, page)
+                assert heading in text and f"{page} / {n}" in text
+        # the running header of every page after the contents is the title of the plan on the cover
+        own_cover = _text(pdf, 1, 1)
+        heads = {_text(pdf, k, k).lstrip().splitlines()[0].split("  ")[0] for k in range(3, n + 1)}
+        titles = {line.replace(" ", "") for line in own_cover.splitlines() if line.strip()}
+        assert {h.replace(" ", "") for h in heads} <= titles, (heads, titles)
+        assert len(heads) == 1 and not [h for h in heads if ".txt" in h], heads
+    assert found == {"1 しごとの創生", "3 まちの創生", "1 稼ぐ力と新しい価値を生み出すしごとをつくる"}
+    texts = {name: _text(pdf) for name, pdf in demo_pdfs.items()}
+    whole = "\n".join(texts.values())
     for word in ("基本目標", "達成率", "進捗率", "評価", "監査所見一覧", "評価の方法", "推移"):
         assert word in whole, word
     # a value with its unit and year, as in the HTML report (伊勢崎市 1-1 新規求人数)
-    assert re.search(r"1,563件\s*（2019）|1,563件\s*\n", whole)
-    assert "目標値が記載されていません" in whole  # an audit finding of 基本計画 第2章
+    assert re.search(r"1,563件\s*（2019）|1,563件\s*\n", texts["伊勢崎市"])
+    assert "目標値が記載されていません" in texts["平塚市"]  # an audit finding of 基本計画 第2章
     assert "\ufffd" not in whole  # no replacement character: every glyph mapped
     # a committee document: no audit code (check ids, cell names), no file name as a title
     from machikpi.core.audit import CHECKS
 
     assert not [c for c in CHECKS if c in whole]
     assert not re.search(r"(target|notes)\[\d\]", whole) and "目標値（1つ目）" in whole
-    heads = {_text(demo_pdf, k, k).lstrip().splitlines()[0].split("  ")[0] for k in range(3, n + 1)}
-    # the running header of every page after the contents is the title of a plan on the cover
-    titles = {line.replace(" ", "") for line in cover.splitlines() if line.strip()}
-    assert {h.replace(" ", "") for h in heads} <= titles, (heads, titles)
-    assert len(heads) == 4 and not [h for h in heads if ".txt" in h], heads
-    # the goal summary counts the cannot-grade grade: 基本計画 第2章 has no target, all −
+    # a report never holds another municipality's plan
+    for name, text in texts.items():
+        flat = text.replace(" ", "")
+        for other in DEMO_MUNICIPALITIES:
+            if other != name:
+                assert f"{other}まち・ひと・しごと" not in flat, (name, other)
+    # the goal summary counts the cannot-grade grade: 基本計画 第2章 (平塚市) has no target, all −
     summary = re.search(
-        r"基本目標ごとの評価の集計\s+基本目標\s+S\s+A\s+B\s+C\s+評価不能\s+計\s+（−）(.*?)委員会", whole, re.S
+        r"基本目標ごとの評価の集計\s+基本目標\s+S\s+A\s+B\s+C\s+評価不能\s+計\s+（−）(.*?)委員会",
+        texts["平塚市"],
+        re.S,
     )
     assert summary, "summary table"
     rows = re.findall(r"^\s*(\d [^\d\n]+?)\s+((?:\d+\s+){5}\d+)\s*$", summary.group(1), re.M)

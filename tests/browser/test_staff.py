@@ -272,3 +272,33 @@ def test_a_department_fills_its_workbook_and_planning_returns_a_value_with_a_rea
     state = my_updates_state(staff)
     assert state.startswith("差し戻し: 2,060") and "前年度との差の理由を備考に書いてください" in state, state
     assert_accessible(staff)  # My updates with the returned value
+
+
+def test_a_report_is_built_in_the_background_and_then_downloaded(page: Any, site: Site) -> None:
+    from machikpi.adapters.services.documents import run_pending
+
+    login(page, PLANNING_USER)
+    goto(page, "/staff/reports/")
+    page.select_option("#id_municipality", label="群馬県伊勢崎市（102041）")
+    page.fill("#id_year", "2025")
+    page.check("input[name=format][value=html]")
+    page.click("button:has-text('作成してダウンロード')")
+    page.wait_for_url(re.compile(r"/staff/reports/\d+/$"))
+    assert page.locator("progress").count() == 1 and "状態を更新" in page.inner_text("#main")
+    assert_accessible(page)
+    orm(run_pending)  # the task runner's worker (a thread of `machikpi serve`), here in batch mode
+    # the page's script asks the status and reloads the page when the document is done
+    link = page.locator("a", has_text="machikpi-report-102041-2025-baseline-band.html")
+    link.wait_for(timeout=15000)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "machikpi-report-102041-2025-baseline-band.html"
+    assert "群馬県伊勢崎市 効果検証報告書" in Path(download.value.path()).read_text(encoding="utf-8")
+    # the same request again: served from storage, straight to the download
+    goto(page, "/staff/reports/")
+    page.select_option("#id_municipality", label="群馬県伊勢崎市（102041）")
+    page.fill("#id_year", "2025")
+    page.check("input[name=format][value=html]")
+    with page.expect_download() as again:
+        page.click("button:has-text('作成してダウンロード')")
+    assert again.value.suggested_filename == download.value.suggested_filename

@@ -123,6 +123,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    # background report documents (:mod:`.services.documents`): the backport of Django 6's
+    # tasks framework and its database backend (the queue is a table of the same database)
+    "django_tasks",
+    "django_tasks_db",
     "machikpi.adapters.storage",
     "machikpi.adapters.web",
 ]
@@ -144,6 +148,7 @@ def django_settings(url: str) -> dict[str, Any]:
         "TIME_ZONE": "Asia/Tokyo",
         "LANGUAGE_CODE": "ja",
         "SECRET_KEY": secret_key(),
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         **web_settings(),
     }
 

@@ -28,6 +28,11 @@ def add_parsers(sub: Any) -> None:
     """Add ``import`` and ``actuals`` to ``sub`` (the ``add_subparsers()`` of the main parser)."""
     p = sub.add_parser("import", help="store plan documents in the database (again: update, keeping actuals)")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument(
+        "--municipality",
+        metavar="NAME|CODE",
+        help="the municipality owning the plans (default: the one each document names in its title/text)",
+    )
     _database_option(p)
     p.set_defaults(func=cmd_import)
 
@@ -40,6 +45,11 @@ def add_parsers(sub: Any) -> None:
     )
     t.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx")
     t.add_argument("--plan", action="append", metavar="DOC", help="only this plan document (repeatable)")
+    t.add_argument(
+        "--municipality",
+        metavar="NAME|CODE",
+        help="the municipality whose plans the workbook lists (needed when several are stored)",
+    )
     _database_option(t)
     t.set_defaults(func=cmd_template)
 
@@ -73,7 +83,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     for p in args.files:  # an unreadable file is reported before the database is opened
         read_source(p)
     setup(args.database)
-    for line in store_documents(args.files):
+    for line in store_documents(args.files, municipality=args.municipality):
         print(line)
     return 0
 
@@ -83,13 +93,22 @@ def cmd_template(args: argparse.Namespace) -> int:
     setup(args.database)
     from ..actual_entry import write_template
     from ..storage.actuals import series_info
+    from ..storage.municipalities import choose_owner, owner_docs
 
-    infos = series_info(args.year, plans=args.plan, include_missing=False)
+    docs = owner_docs(choose_owner(args.municipality), args.plan) if db_has_plans() else args.plan
+    infos = series_info(args.year, plans=docs, include_missing=False)
     if not infos:
         print("warning: no indicators are stored; run `machikpi import FILE` first", file=sys.stderr)
     n = write_template(infos, args.year, args.output)
     print(f"{args.output}: {n} rows for {args.year}年度")
     return 0
+
+
+def db_has_plans() -> bool:
+    """Whether any plan is stored (Django set up)."""
+    from ..storage.models import Plan
+
+    return Plan.objects.exists()
 
 
 def cmd_actuals_import(args: argparse.Namespace) -> int:

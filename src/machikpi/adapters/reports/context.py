@@ -281,6 +281,8 @@ class Report:
     summary_grades: list[str] = field(default_factory=list)
     #: the rule set in Japanese sentences (the method section); ``None`` when unknown
     method: RuleSetDescription | None = None
+    #: the municipality the report is for (福井県鯖江市); ``""`` when unknown
+    municipality: str = ""
 
     @property
     def rules_toml(self) -> str:

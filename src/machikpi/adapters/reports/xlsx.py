@@ -76,7 +76,8 @@ def sheet_name(wanted: str, taken: set[str]) -> str:
 def _title_rows(ws: Worksheet, report: Report, title: str) -> int:
     """Write the title rows; return the row number of the header row."""
     ws.cell(1, 1, title).font = Font(bold=True, size=14)
-    ws.cell(2, 1, f"評価年度: {report.year_label}　評価ルール: {report.rules}")
+    owner = f"団体: {report.municipality}　" if report.municipality else ""
+    ws.cell(2, 1, f"{owner}評価年度: {report.year_label}　評価ルール: {report.rules}")
     row = 3
     if report.demo_data:
         ws.cell(row, 1, DEMO_NOTE).font = Font(bold=True, color="C00000")

@@ -11,6 +11,8 @@ writes them to a file and the staff area sends them as a download.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ...core.evaluation import RuleSet
 from ..reports.context import EvaluatedPlan, Report, report_from_plans
@@ -18,25 +20,56 @@ from ..reports.documents import render_document
 from ..rulesets import ruleset_text
 from .evaluation import evaluate_year
 
+if TYPE_CHECKING:
+    from ..storage.models import Municipality
 
-def make_report(year: int, ruleset: RuleSet, rules_arg: str, *, demo_data: bool = False) -> Report:
-    """Evaluate the stored plans for fiscal ``year`` under ``ruleset`` (saving the evaluations)
-    and build the report from the stored plans loaded as core plans
-    (:func:`..storage.load.load_plans`) with their evaluations; ``rules_arg`` is the name or path the rule set was loaded from
-    (its text goes into the method section)."""
+#: ``make_report(municipality=DEFAULT)``: the only stored owner (:func:`..storage.municipalities.choose_owner`).
+DEFAULT: Any = object()
+
+
+def _no_progress(percent: int, step: str) -> None:
+    """A progress callback that does nothing."""
+
+
+def make_report(
+    year: int,
+    ruleset: RuleSet,
+    rules_arg: str,
+    *,
+    municipality: Municipality | None = DEFAULT,
+    plans: list[str] | None = None,
+    demo_data: bool = False,
+    progress: Callable[[int, str], None] = _no_progress,
+) -> Report:
+    """Evaluate the stored plans of one ``municipality`` (``None``: the plans that have
+    none; left out: the only stored owner) for fiscal ``year`` under ``ruleset``
+    (saving the evaluations) and build the report from those plans loaded as core
+    plans (:func:`..storage.load.load_plans`) with their evaluations; ``plans`` limits
+    it to those documents of the municipality. ``rules_arg`` is the name or path the
+    rule set was loaded from (its text goes into the method section).
+    ``progress(percent, step)`` is told each step (Japanese).
+
+    Raises :class:`~..storage.municipalities.MunicipalityChoiceError` when no
+    municipality is given and several are stored, or a plan is not the
+    municipality's. A report never holds another municipality's plan."""
     from ..reports.stored import stored_audits, stored_comments, stored_departments, stored_reviews
     from ..storage.load import load_plans
+    from ..storage.municipalities import choose_owner, owner_docs
 
-    ev = evaluate_year(year, ruleset)
-    docs = sorted({r["doc"] for r in ev.rows})
-    by_series = {sid: row["evaluation"] for sid, row in zip(ev.series_ids, ev.rows, strict=True)}
-    plans = [
+    owner = choose_owner(None) if municipality is DEFAULT else municipality
+    wanted = owner_docs(owner, plans)
+    progress(10, "評価しています")
+    ev = evaluate_year(year, ruleset, docs=wanted) if wanted else None
+    docs = sorted(ev.titles) if ev is not None else []  # the plans with series evaluated
+    progress(50, "報告書を組み立てています")
+    by_series = dict(zip(ev.series_ids, ev.evaluations, strict=True)) if ev is not None else {}
+    evaluated = [
         EvaluatedPlan(lp.plan, [by_series.get(sid, {}) for sid in lp.series_ids])
-        for lp in load_plans(docs)
+        for lp in (load_plans(docs) if docs else [])
         if lp.series_ids
     ]
-    return report_from_plans(
-        plans,
+    report = report_from_plans(
+        evaluated,
         year=year,
         rules=ruleset.name,
         rules_description=ruleset_text(rules_arg),
@@ -48,6 +81,8 @@ def make_report(year: int, ruleset: RuleSet, rules_arg: str, *, demo_data: bool 
         departments=stored_departments(docs),
         reviews=stored_reviews(year, docs),
     )
+    report.municipality = owner.label if owner is not None else ""
+    return report
 
 
 def report_bytes(report: Report, fmt: str) -> bytes:

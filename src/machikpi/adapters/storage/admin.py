@@ -19,12 +19,31 @@ from . import models as db
 
 if TYPE_CHECKING:  # the admin classes are generic for the type checker only
     DepartmentBase = admin.ModelAdmin[db.Department]
+    MunicipalityBase = admin.ModelAdmin[db.Municipality]
     StaffProfileBase = admin.ModelAdmin[db.StaffProfile]
     IndicatorBase = admin.ModelAdmin[db.Indicator]
     ProfileInlineBase = admin.StackedInline[db.StaffProfile, Any]
 else:
-    DepartmentBase = StaffProfileBase = IndicatorBase = admin.ModelAdmin
+    DepartmentBase = StaffProfileBase = IndicatorBase = MunicipalityBase = admin.ModelAdmin
     ProfileInlineBase = admin.StackedInline
+
+
+@admin.register(db.Municipality)
+class MunicipalityAdmin(MunicipalityBase):
+    """Municipalities with how many plans each owns (the import proposes them; fix them here)."""
+
+    list_display = ("name", "prefecture", "code", "position", "plan_count")
+    list_editable = ("position",)
+    search_fields = ("name", "prefecture", "code")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[db.Municipality]:
+        """Municipalities annotated with their plan counts."""
+        return super().get_queryset(request).annotate(n_plans=Count("plans"))
+
+    @admin.display(description="計画数", ordering="n_plans")
+    def plan_count(self, obj: Any) -> int:
+        """Plans owned."""
+        return int(getattr(obj, "n_plans", 0))
 
 
 @admin.register(db.Department)

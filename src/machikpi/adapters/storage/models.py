@@ -45,10 +45,55 @@ DIRECTION_CHOICES = [
 REASON_CODE_CHOICES = [(code, code) for code in REASON_KEYS.values() if code]
 
 
+class Municipality(models.Model):
+    """A municipality (地方公共団体) that owns plans: every report, workbook and evaluation
+    is for one of them. ``code`` is the 6-digit 全国地方公共団体コード where known
+    (:mod:`machikpi.core.municipality` proposes it from the plan document)."""
+
+    name = models.CharField(max_length=100, verbose_name=_("団体名"))
+    prefecture = models.CharField(max_length=10, blank=True, default="", verbose_name=_("都道府県"))
+    code = models.CharField(
+        max_length=6,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("全国地方公共団体コード（6桁、検査数字つき）"),
+        verbose_name=_("団体コード"),
+    )
+    position = models.PositiveIntegerField(default=0, verbose_name=_("表示順"))
+
+    class Meta:
+        db_table = "machikpi_municipality"
+        ordering: ClassVar[list[str]] = ["position", "code", "name"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["prefecture", "name"], name="machikpi_municipality_name")
+        ]
+        verbose_name = _("団体")
+        verbose_name_plural = _("団体（市区町村）")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name with its prefecture (福井県鯖江市), or the name alone."""
+        return f"{self.prefecture}{self.name}"
+
+
 class Plan(models.Model):
-    """One plan document as last imported; ``doc`` (the file name) is its identity."""
+    """One plan document as last imported; ``doc`` (the file name) is its identity;
+    ``municipality`` owns it (``None`` only for plans stored before municipalities existed,
+    or whose document names none and was imported without ``--municipality``)."""
 
     doc = models.CharField(max_length=500, unique=True, verbose_name=_("文書名（ファイル名）"))
+    municipality = models.ForeignKey(
+        Municipality,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("団体"),
+    )
     title = models.TextField(blank=True, default="", verbose_name=_("表題"))
     layout = models.CharField(max_length=100, verbose_name=_("書式"))
     warnings = models.JSONField(
@@ -1011,3 +1056,65 @@ class ReviewChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.who}: {self.action}"
+
+
+class ReportDocument(models.Model):
+    """A report document (HTML, PDF, XLSX) built in the background and kept.
+
+    ``key`` is the hash of (municipality, year, rule set name and text, format,
+    data version — :func:`machikpi.adapters.storage.documents.data_version`):
+    a second request with unchanged data finds the document done and is served
+    at once; a change of any of the municipality's data gives a new key and a
+    new document. ``status``: ``queued`` → ``running`` → ``done`` or
+    ``failed`` (``error`` says why, in Japanese); ``progress`` is 0–100
+    with ``step`` naming the current step."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    STATUSES: ClassVar[list[tuple[str, str]]] = [
+        (QUEUED, "待機中"),
+        (RUNNING, "作成中"),
+        (DONE, "完了"),
+        (FAILED, "失敗"),
+    ]
+
+    key = models.CharField(max_length=64, unique=True, verbose_name=_("識別キー"))
+    municipality = models.ForeignKey(
+        Municipality,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="report_documents",
+        verbose_name=_("団体"),
+    )
+    year = models.IntegerField(verbose_name=_("年度"))
+    rules = models.CharField(max_length=200, verbose_name=_("評価基準"))
+    format = models.CharField(max_length=10, verbose_name=_("形式"))
+    data_version = models.CharField(max_length=64, verbose_name=_("データの版"))
+    status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED, verbose_name=_("状態"))
+    progress = models.PositiveSmallIntegerField(default=0, verbose_name=_("進捗（%）"))
+    step = models.CharField(max_length=200, blank=True, default="", verbose_name=_("処理中の段階"))
+    error = models.TextField(blank=True, default="", verbose_name=_("エラー"))
+    content = models.BinaryField(null=True, blank=True, verbose_name=_("内容"))
+    size = models.PositiveIntegerField(default=0, verbose_name=_("大きさ（バイト）"))
+    requested_by = models.CharField(max_length=200, blank=True, default="", verbose_name=_("依頼者"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("依頼日時"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("完了日時"))
+
+    class Meta:
+        db_table = "machikpi_report_document"
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        verbose_name = _("レポート文書")
+        verbose_name_plural = _("レポート文書")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.rules} {self.format} ({self.status})"
+
+    @property
+    def status_label(self) -> str:
+        """The status in words (待機中, 作成中, 完了, 失敗), translated."""
+        from django.utils.translation import gettext
+
+        return gettext(dict(self.STATUSES)[self.status])

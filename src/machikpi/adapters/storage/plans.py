@@ -122,16 +122,17 @@ def _group_signature(ind: core.Indicator) -> tuple[str, tuple[str, ...]]:
     return match_key(ind.name), tuple(sorted(match_key(s.group) for s in ind.series))
 
 
-def store_plan(plan: core.Plan) -> StoreResult:
-    """Store ``plan``, or update the stored plan of the same document (module docstring).
+def store_plan(plan: core.Plan, *, municipality: db.Municipality | None = None) -> StoreResult:
+    """Store ``plan``, or update the stored plan of the same document (module docstring);
+    ``municipality`` (when given) becomes its owner, else a stored plan keeps its own.
 
     Returns a :class:`StoreResult`. Runs in one transaction; a database error
     propagates after rolling everything back."""
     with transaction.atomic():
-        return _store(plan)
+        return _store(plan, municipality)
 
 
-def _store(plan: core.Plan) -> StoreResult:
+def _store(plan: core.Plan, municipality: db.Municipality | None = None) -> StoreResult:
     now = timezone.now()
     stored, created = db.Plan.objects.select_for_update().get_or_create(
         doc=plan.doc, defaults={"title": plan.title, "layout": plan.layout}
@@ -140,6 +141,8 @@ def _store(plan: core.Plan) -> StoreResult:
         stored.import_count += 1
     stored.title = plan.title
     stored.layout = plan.layout
+    if municipality is not None:
+        stored.municipality = municipality
     stored.warnings = [{"line": w.source.line, "message": w.message} for w in plan.warnings]
     stored.save()
     result = StoreResult(plan_id=stored.pk, doc=plan.doc, created=created)

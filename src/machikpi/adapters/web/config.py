@@ -40,6 +40,9 @@ HOSTS_ENV_VAR = "MACHIKPI_ALLOWED_HOSTS"
 #: Environment variable: the address of the reverse proxy that terminates HTTPS
 #: in front of ``machikpi serve`` (module docstring); unset: plain HTTP, no proxy.
 HTTPS_PROXY_ENV_VAR = "MACHIKPI_HTTPS_PROXY"
+#: Environment variable: the one municipality the public site serves (name, 都道府県+name or
+#: 6-digit code, e.g. ``鯖江市`` or ``182079``); unset: every stored municipality, listed.
+MUNICIPALITY_ENV_VAR = "MACHIKPI_MUNICIPALITY"
 #: HSTS max-age behind the HTTPS proxy: one year.
 HSTS_SECONDS = 365 * 24 * 3600
 #: The shortest password Django's validators accept (``machikpi user add``, the admin).
@@ -145,6 +148,7 @@ def web_settings() -> dict[str, Any]:
             "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
             "UNAUTHENTICATED_USER": None,
         },
+        "MACHIKPI_MUNICIPALITY": os.environ.get(MUNICIPALITY_ENV_VAR, "").strip() or None,
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "SECURE_REFERRER_POLICY": "same-origin",
         **https_settings(),

@@ -32,8 +32,18 @@ def wsgi_application(database: str | None = None) -> Any:
     return get_wsgi_application()
 
 
-def serve(database: str | None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, threads: int = 8) -> None:
-    """Serve the web application on ``host:port`` until interrupted."""
+def serve(
+    database: str | None,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    threads: int = 8,
+    *,
+    worker: bool = True,
+) -> None:
+    """Serve the web application on ``host:port`` until interrupted; with ``worker``, a
+    thread of this process builds the queued report documents
+    (:func:`machikpi.adapters.services.documents.start_worker_thread`: no other process
+    or server is needed, SQLite included)."""
     from waitress import serve as waitress_serve
 
     from .config import https_proxy
@@ -49,6 +59,10 @@ def serve(database: str | None, host: str = DEFAULT_HOST, port: int = DEFAULT_PO
             "clear_untrusted_proxy_headers": True,
         }
         print(f"machikpi: behind the HTTPS proxy {proxy} (MACHIKPI_HTTPS_PROXY)", flush=True)
+    if worker:
+        from ..services.documents import start_worker_thread
+
+        start_worker_thread()
     print(f"machikpi: serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="machikpi", **options)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("machikpi", "0006_entry_rounds_and_returned_drafts"),
+        ("machikpi", "0007_municipalities"),
     ]
 
     operations = [

@@ -35,6 +35,16 @@ class PlanRefSerializer(serializers.Serializer[Any]):
     title = serializers.CharField()
 
 
+class MunicipalityRefSerializer(serializers.Serializer[Any]):
+    """The municipality owning a plan."""
+
+    name = serializers.CharField(help_text="e.g. 鯖江市")
+    prefecture = serializers.CharField(help_text="e.g. 福井県 (empty when unknown)")
+    code = serializers.CharField(
+        allow_null=True, help_text="6-digit 全国地方公共団体コード (null when unknown)"
+    )
+
+
 class NodeRefSerializer(serializers.Serializer[Any]):
     """A node (基本目標, 施策 …) named by id, printed code, level and title."""
 
@@ -84,6 +94,7 @@ class PlanSummarySerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     doc = serializers.CharField(help_text="document file name, the plan's identity")
     title = serializers.CharField()
+    municipality = MunicipalityRefSerializer(allow_null=True, help_text="the municipality owning the plan")
     layout = serializers.CharField(help_text="the reading pipeline that read the document")
     audit_period = serializers.CharField(help_text="plan period, e.g. 2020-2024 (empty when unknown)")
     indicator_count = serializers.IntegerField(help_text="indicators in the current document")
@@ -123,6 +134,7 @@ class PlanDetailSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     doc = serializers.CharField()
     title = serializers.CharField()
+    municipality = MunicipalityRefSerializer(allow_null=True, help_text="the municipality owning the plan")
     layout = serializers.CharField()
     audit_period = serializers.CharField()
     evaluation = EvaluationRefSerializer(

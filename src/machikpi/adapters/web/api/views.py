@@ -162,9 +162,13 @@ class PlanList(PublicMixin, ListAPIView[db.Plan]):
     pagination_class = Pages
 
     def get_queryset(self) -> QuerySet[db.Plan]:
-        """Plans with ``indicator_count`` (indicators present in the last import)."""
+        """Plans with ``indicator_count`` (indicators present in the last import) and their
+        municipality: the published plans (of the served municipality, ``MACHIKPI_MUNICIPALITY``)."""
+        from ..public.municipality import public_plans
+
         return (
-            db.Plan.objects.filter(published=True)
+            public_plans()
+            .select_related("municipality")
             .annotate(indicator_count=Count("indicators", filter=Q(indicators__present=True)))
             .order_by("doc")
         )
@@ -189,11 +193,14 @@ class PlanDetail(PublicMixin, GenericAPIView[db.Plan]):
     queryset = db.Plan.objects.filter(published=True)
 
     def get(self, request: Request, pk: int) -> Response:
-        """The plan (404 when unknown or unpublished); a fixed number of queries whatever its
-        size. The tree and its grade counts are the public site's read model
-        (:func:`..public.queries.plan_tree`) under its default evaluation
-        (:func:`..public.queries.choose_evaluation`)."""
-        plan = get_object_or_404(db.Plan, pk=pk, published=True)
+        """The plan (404 when unknown, unpublished or of another municipality than the one
+        served); a fixed number of queries whatever its size. The tree and its grade counts are
+        the public site's read model (:func:`..public.queries.plan_tree`) under its default
+        evaluation (:func:`..public.queries.choose_evaluation`)."""
+        from ..public.municipality import check_plan
+
+        plan = get_object_or_404(db.Plan.objects.select_related("municipality"), pk=pk)
+        check_plan(plan)
         indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
         rows = db.Indicator.objects.filter(plan=plan, present=True).order_by("position", "id")
         for ind in _dicts(rows.values("id", "node_id", "name", "role", "unit")):
@@ -220,6 +227,7 @@ class PlanDetail(PublicMixin, GenericAPIView[db.Plan]):
             "id": plan.pk,
             "doc": plan.doc,
             "title": plan.title,
+            "municipality": plan.municipality,
             "layout": plan.layout,
             "audit_period": plan.audit_period,
             "evaluation": {"year": latest[0], "rules": latest[1]} if latest else None,

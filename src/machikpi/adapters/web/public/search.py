@@ -87,15 +87,15 @@ def search(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Results:
     ts = terms(query)
     if not ts:
         return Results([], 0, 1, 1, {"plan": 0, "node": 0, "indicator": 0})
-    plans = _filter(db.Plan.objects.filter(published=True), ["doc"], ["title"], ts).order_by("doc", "id")
+    from .municipality import public_plans
+
+    shown = public_plans()  # the served municipality's plans only (MACHIKPI_MUNICIPALITY)
+    plans = _filter(shown, ["doc"], ["title"], ts).order_by("doc", "id")
     nodes = _filter(
-        db.Node.objects.filter(present=True, plan__published=True), ["title"], ["text", "code"], ts
+        db.Node.objects.filter(present=True, plan__in=shown), ["title"], ["text", "code"], ts
     ).order_by("plan_id", "position", "id")
     indicators = _filter(
-        db.Indicator.objects.filter(present=True, plan__published=True),
-        ["name"],
-        ["raw_name", "definition"],
-        ts,
+        db.Indicator.objects.filter(present=True, plan__in=shown), ["name"], ["raw_name", "definition"], ts
     ).order_by("plan_id", "position", "id")
     counts = {"plan": plans.count(), "node": nodes.count(), "indicator": indicators.count()}
     total = sum(counts.values())

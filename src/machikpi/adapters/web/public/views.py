@@ -24,6 +24,7 @@ from . import queries as q
 from .charts import chart_data, series_svg
 from .downloads import indicator_table, to_csv, to_xlsx
 from .linking import link_opinions
+from .municipality import check_plan, public_plans, served
 from .search import search as run_search
 
 PLANS_PER_PAGE = 20
@@ -51,10 +52,14 @@ def _crumbs(
 ) -> list[dict[str, Any]]:
     """Breadcrumbs: the plans list, the plan, ``nodes`` (outermost first), then
     ``current`` (the page itself; ``data``: it is plan text, marked ``lang="ja"``)."""
-    crumbs: list[dict[str, Any]] = [
-        {"url": reverse("public:plans"), "label": _("計画一覧"), "data": False},
-        {"url": reverse("public:plan", args=[plan.pk]), "label": plan.title or plan.doc, "data": True},
-    ]
+    crumbs: list[dict[str, Any]] = [{"url": reverse("public:plans"), "label": _("計画一覧"), "data": False}]
+    owner = plan.municipality
+    if owner is not None:  # the municipality on every plan page
+        url = reverse("public:plans") + ("" if served() else f"?municipality={owner.pk}")
+        crumbs.append({"url": url, "label": owner.name, "data": True})
+    crumbs.append(
+        {"url": reverse("public:plan", args=[plan.pk]), "label": plan.title or plan.doc, "data": True}
+    )
     crumbs += [{"url": reverse("public:node", args=[n.pk]), "label": str(n), "data": True} for n in nodes]
     if current is not None:
         crumbs.append({"url": "", "label": current, "data": data})
@@ -62,9 +67,22 @@ def _crumbs(
 
 
 def plans(request: HttpRequest) -> HttpResponse:
-    """``/``: the stored plans, paginated, each with its number of goals and
-    indicators and its latest evaluated year (aggregated for the page's plans only)."""
-    qs = db.Plan.objects.filter(published=True).order_by("doc", "id").only("id", "doc", "title", "layout")
+    """``/``: the stored plans, paginated, each with its municipality, its number of goals and
+    indicators and its latest evaluated year (aggregated for the page's plans only).
+    The served municipality's plans only (:mod:`.municipality`); else the municipalities
+    are listed above and ``?municipality=ID`` shows one's plans."""
+    owner = served()
+    municipalities: list[dict[str, Any]] = []
+    qs = public_plans().select_related("municipality").order_by("municipality__position", "doc", "id")
+    if owner is None:
+        counts = dict(public_plans().values_list("municipality_id").annotate(n=Count("id")).order_by())
+        municipalities = [
+            {"m": m, "plans": counts.get(m.pk, 0)} for m in db.Municipality.objects.all() if counts.get(m.pk)
+        ]
+        chosen = whole_number(request.GET.get("municipality"))
+        if chosen is not None:
+            qs = qs.filter(municipality_id=chosen)
+            owner = db.Municipality.objects.filter(pk=chosen).first()
     page = Paginator(qs, PLANS_PER_PAGE).get_page(_page_number(request))
     ids = [p.pk for p in page.object_list]
     indicators = dict(
@@ -98,14 +116,18 @@ def plans(request: HttpRequest) -> HttpResponse:
         }
         for p in page.object_list
     ]
-    return render(request, "web/public/plans.html", {"page": page, "rows": rows})
+    extra = f"municipality={owner.pk}&" if owner is not None and not served() else ""
+    return render(
+        request,
+        "web/public/plans.html",
+        {"page": page, "rows": rows, "owner": owner, "municipalities": municipalities, "extra": extra},
+    )
 
 
 def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     """``/plans/<id>/``: the plan's hierarchy with a grade summary per node."""
-    p = get_object_or_404(
-        db.Plan.objects.filter(published=True).only("id", "doc", "title", "layout"), pk=plan_id
-    )
+    p = get_object_or_404(db.Plan.objects.select_related("municipality"), pk=plan_id)
+    check_plan(p)
     choice, choices = _choice(request, p.pk)
     tree = q.plan_tree(p.pk, choice)
     info = choice.info if choice else q.rules_info("")
@@ -127,9 +149,8 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 def progress(request: HttpRequest, plan_id: int) -> HttpResponse:
     """``/plans/<id>/progress/``: how many series got each grade, per goal (top-level node)."""
-    p = get_object_or_404(
-        db.Plan.objects.filter(published=True).only("id", "doc", "title", "layout"), pk=plan_id
-    )
+    p = get_object_or_404(db.Plan.objects.select_related("municipality"), pk=plan_id)
+    check_plan(p)
     choice, choices = _choice(request, p.pk)
     tree = q.plan_tree(p.pk, choice)
     info = choice.info if choice else q.rules_info("")
@@ -184,7 +205,8 @@ def progress(request: HttpRequest, plan_id: int) -> HttpResponse:
 def node(request: HttpRequest, node_id: int) -> HttpResponse:
     """``/nodes/<id>/``: the node's text, its child nodes, its indicators with
     their latest public actual and grade, and the committee's comments."""
-    n = get_object_or_404(db.Node.objects.select_related("plan").filter(plan__published=True), pk=node_id)
+    n = get_object_or_404(db.Node.objects.select_related("plan__municipality"), pk=node_id)
+    check_plan(n.plan)
     choice, choices = _choice(request, n.plan_id)
     children = list(
         db.Node.objects.filter(parent_id=n.pk, present=True)
@@ -225,10 +247,11 @@ def node(request: HttpRequest, node_id: int) -> HttpResponse:
 
 
 def _indicator(indicator_id: int) -> db.Indicator:
-    return get_object_or_404(
-        db.Indicator.objects.select_related("plan", "node", "department").filter(plan__published=True),
-        pk=indicator_id,
+    ind = get_object_or_404(
+        db.Indicator.objects.select_related("plan__municipality", "node", "department"), pk=indicator_id
     )
+    check_plan(ind.plan)
+    return ind
 
 
 def _cell_view(c: db.Cell) -> dict[str, Any]:
@@ -346,8 +369,8 @@ def opinions(request: HttpRequest) -> HttpResponse:
     """``/opinions/``: each stored opinion with its response and reflections,
     linked to the nodes they name (:mod:`.linking`: no link rather than a wrong one)."""
     qs = (
-        db.Opinion.objects.select_related("plan")
-        .filter(plan__published=True)
+        db.Opinion.objects.filter(plan__in=public_plans())
+        .select_related("plan")
         .order_by("plan__doc", "position", "id")
     )
     plan_id = whole_number(request.GET.get("plan"))

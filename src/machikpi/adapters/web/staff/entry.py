@@ -193,14 +193,20 @@ def round_of(year: int) -> db.EntryRound | None:
 class EvaluateForm(forms.Form):
     """The year and the rule set (shown by its Japanese title and source) of an evaluation run."""
 
+    municipality = forms.ChoiceField(label=gettext_lazy("団体"), required=False)
     year = forms.IntegerField(label=gettext_lazy("評価年度"), min_value=1900, max_value=2200)
     rules = forms.ChoiceField(label=gettext_lazy("評価ルール"), widget=forms.RadioSelect)
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, str]], municipalities: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["rules"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
+        owner = self.fields["municipality"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = municipalities
 
 
 def ruleset_choices() -> list[tuple[str, str]]:
@@ -217,35 +223,57 @@ def ruleset_choices() -> list[tuple[str, str]]:
 
 @roles(PLANNING)
 def evaluate(request: HttpRequest) -> HttpResponse:
-    """GET: the form. POST: evaluate every stored series for the year under the
-    chosen rule set and store the evaluations (the public grades follow)."""
+    """GET: the form. POST: evaluate every stored series of the chosen municipality's plans
+    (left out: the only one stored) for the year under the chosen rule set and store the
+    evaluations (the public grades follow)."""
     from ....core.evaluation.describe import describe_ruleset
     from ...rulesets import load_ruleset
     from ...services.evaluation import DEFAULT_RULES
     from ...storage.evaluations import evaluate_stored
+    from ...storage.municipalities import MunicipalityChoiceError, choose_owner, owner_docs, owner_label
+    from .reports import owner_choices, owner_of
 
     choices = ruleset_choices()
+    owners = owner_choices()
     if request.method == "POST":
-        form = EvaluateForm(request.POST, choices=choices)
+        form = EvaluateForm(request.POST, choices=choices, municipalities=owners)
         if form.is_valid():
             year, rules = form.cleaned_data["year"], form.cleaned_data["rules"]
             ruleset = load_ruleset(rules)
-            result = evaluate_stored(year, ruleset)
-            graded = sum(1 for r in result.rows if (r.get("evaluation") or {}).get("grade"))
-            messages.success(
-                request,
-                _("%(year)s を「%(rules)s」で評価しました: %(n)s 系列(うち評価できたもの %(graded)s)。")
-                % {
-                    "year": wareki(year),
-                    "rules": describe_ruleset(ruleset).title,
-                    "n": len(result.rows),
-                    "graded": graded,
-                },
-            )
-            return redirect(reverse("staff:evaluate") + f"?year={year}")
+            value = form.cleaned_data["municipality"]
+            try:
+                owner = owner_of(value) if value else choose_owner(None)
+            except MunicipalityChoiceError as e:
+                form.add_error("municipality", str(e))
+            else:
+                docs = owner_docs(owner)
+                result = evaluate_stored(year, ruleset, docs=docs) if docs else None
+                # (the evaluation objects alone: building the KPI rows would read the plans again)
+                evaluations = result.evaluations if result is not None else []
+                graded = sum(1 for e in evaluations if e.get("grade"))
+                messages.success(
+                    request,
+                    _(
+                        "%(owner)s の %(year)s を「%(rules)s」で評価しました: %(n)s 系列(うち評価できたもの %(graded)s)。"
+                    )
+                    % {
+                        "owner": owner_label(owner),
+                        "year": wareki(year),
+                        "rules": describe_ruleset(ruleset).title,
+                        "n": len(evaluations),
+                        "graded": graded,
+                    },
+                )
+                return redirect(reverse("staff:evaluate") + f"?year={year}")
     else:
         form = EvaluateForm(
-            initial={"year": year_param(request, cycle_year()), "rules": DEFAULT_RULES}, choices=choices
+            initial={
+                "year": year_param(request, cycle_year()),
+                "rules": DEFAULT_RULES,
+                "municipality": owners[0][0] if owners else "",
+            },
+            choices=choices,
+            municipalities=owners,
         )
     done = (
         db.Evaluation.objects.values("year", "rules")

@@ -153,14 +153,21 @@ REPORT_FORMATS: list[tuple[str, str]] = [("html", "HTML"), ("xlsx", "Excel (XLSX
 
 
 class ReportForm(forms.Form):
-    """Which report to download: year, rule set, format."""
+    """Which report to make: municipality, year, rule set, format. ``municipalities``
+    are the choices of the municipality (value: the id, ``"none"`` for the plans without one)."""
 
+    municipality = forms.ChoiceField(label=gettext_lazy("団体"))
     year = forms.IntegerField(label=gettext_lazy("評価年度"), min_value=1900, max_value=2200)
     rules = forms.ChoiceField(label=gettext_lazy("評価ルール"))
     format = forms.ChoiceField(label=gettext_lazy("形式"), choices=REPORT_FORMATS, widget=forms.RadioSelect)
 
-    def __init__(self, *args: Any, rules: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, rules: list[str], municipalities: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["rules"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(r, r) for r in rules]
+        owner = self.fields["municipality"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = municipalities

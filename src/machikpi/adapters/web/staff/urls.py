@@ -31,6 +31,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("imports/<int:import_id>/rows/<int:n>/", imports.row, name="import_row"),
     path("imports/<int:import_id>/add/", imports.add, name="import_add"),
     path("reports/", reports.reports, name="reports"),
+    path("reports/<int:document_id>/", reports.document, name="report_document"),
+    path("reports/<int:document_id>/status.json", reports.document_status, name="report_status"),
+    path("reports/<int:document_id>/download/", reports.download, name="report_download"),
     path("review/", review.review_list, name="review_list"),
     path(
         "review/indicators/<int:indicator_id>/<int:year>/", review.review_indicator, name="review_indicator"
