@@ -29,7 +29,31 @@ _FIELDS = (
     "points",
     "reason",
     "reason_code",
+    "direction_note",
 )
+
+
+def with_concepts(rows: list[dict[str, Any]], series_ids: list[int]) -> list[dict[str, Any]]:
+    """``rows`` each with the ``concept`` stored for its indicator
+    (:class:`~.models.IndicatorConcept`; ``""`` when it has none), so that the
+    evaluation takes the concept's usual direction where the plan does not settle it
+    (:mod:`machikpi.core.evaluation.build`, catalogue directions)."""
+    indicator_of = dict(db.Series.objects.filter(pk__in=series_ids).values_list("id", "indicator_id"))
+    concept_of = dict(
+        db.IndicatorConcept.objects.filter(indicator_id__in=set(indicator_of.values())).values_list(
+            "indicator_id", "concept"
+        )
+    )
+    return [
+        {**row, "concept": concept_of.get(indicator_of.get(sid, -1), "")}
+        for row, sid in zip(rows, series_ids, strict=True)
+    ]
+
+
+def _fields(ev: dict[str, Any]) -> dict[str, Any]:
+    out = {f: ev.get(f) for f in _FIELDS}
+    out["direction_note"] = ev.get("direction_note") or ""
+    return out
 
 
 @dataclass
@@ -58,11 +82,14 @@ def _evaluate_stored(year: int, ruleset: RuleSet, docs: list[str] | None, save: 
     stored: StoredRows = stored_rows(docs=docs)
     if not stored.rows:
         return StoredEvaluation([], stored.titles, [])
-    evaluations = evaluation_objects(evaluate(table_from_rows(stored.rows, year), ruleset))
+    rows_in = with_concepts(stored.rows, list(stored.series_ids))
+    evaluations = evaluation_objects(
+        evaluate(table_from_rows(rows_in, year, catalogue_directions=True), ruleset)
+    )
     rows = [{**row, "evaluation": ev} for row, ev in zip(stored.rows, evaluations, strict=True)]
     if save:
         objs = [
-            db.Evaluation(series_id=sid, year=year, rules=ruleset.name, **{f: ev.get(f) for f in _FIELDS})
+            db.Evaluation(series_id=sid, year=year, rules=ruleset.name, **_fields(ev))
             for sid, ev in zip(stored.series_ids, evaluations, strict=True)
         ]
         with transaction.atomic():
