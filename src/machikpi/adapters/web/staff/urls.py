@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.views import LogoutView
 from django.urls import URLPattern, URLResolver, path
 
-from . import approvals, comments, entry, history, login, plans, reports, upload, values
+from . import approvals, catalogue, comments, entry, history, login, plans, reports, upload, values
 
 app_name = "staff"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -25,5 +25,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("comments/<int:comment_id>/edit/", comments.comment_edit, name="comment_edit"),
     path("plans/", plans.plans, name="plans"),
     path("plans/<int:plan_id>/audit/", plans.audit, name="audit"),
+    path("plans/<int:plan_id>/catalogue/", catalogue.plan_catalogue, name="catalogue"),
     path("reports/", reports.reports, name="reports"),
 ]
