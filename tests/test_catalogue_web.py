@@ -90,8 +90,8 @@ def test_a_comparison_never_mixes_units(seeded: str) -> None:
 @pytest.mark.db
 def test_every_cross_cutting_plan_of_seed_004_has_its_page_listing_its_measures(seeded: str) -> None:
     from machikpi.adapters.storage import models as m
-    from machikpi.core.reader import read_plan
     from machikpi.adapters.textfiles import read_source
+    from machikpi.core.reader import read_plan
 
     plan = read_plan(read_source(SEED_004))
     assert len(plan.links) == 5
@@ -145,7 +145,9 @@ def test_an_evaluation_whose_direction_came_from_the_catalogue_says_so(seeded: s
     from machikpi.adapters.storage import models as m
 
     e = m.Evaluation.objects.select_related("series__indicator").get(
-        series__indicator__plan__doc__startswith="000", series__indicator__name="保育所等の待機児童数", year=2025
+        series__indicator__plan__doc__startswith="000",
+        series__indicator__name="保育所等の待機児童数",
+        year=2025,
     )
     assert e.direction == "lower" and e.direction_note == "方向は指標カタログ (waiting_children) による"
     assert "方向は指標カタログ (waiting_children) による" in text_of(

@@ -6,6 +6,8 @@ A decision is kept through re-imports (:mod:`machikpi.adapters.storage.catalogue
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -33,9 +35,11 @@ def plan_catalogue(request: HttpRequest, plan_id: int) -> HttpResponseBase:
         return _post(request, plan)
     matches = {c.indicator_id: c for c in db.IndicatorConcept.objects.filter(indicator__plan=plan)}
     concepts = cat.concepts()
-    indicators = [
+    indicators: list[dict[str, Any]] = [
         {"indicator": i, "match": matches.get(i.pk), "label": _label(matches.get(i.pk))}
-        for i in db.Indicator.objects.filter(plan=plan, present=True).select_related("node").order_by("position")
+        for i in db.Indicator.objects.filter(plan=plan, present=True)
+        .select_related("node")
+        .order_by("position")
     ]
     goals_of: dict[int, list[db.NodeSdg]] = {}
     for s in db.NodeSdg.objects.filter(node__plan=plan).order_by("goal"):
@@ -54,7 +58,9 @@ def plan_catalogue(request: HttpRequest, plan_id: int) -> HttpResponseBase:
             nodes=nodes,
             concepts=concepts,
             goals=sdgs.goals(),
-            unconfirmed=sum(1 for r in indicators if r["match"] is None or not r["match"].confirmed),
+            unconfirmed=sum(
+                1 for m in (matches.get(r["indicator"].pk) for r in indicators) if not (m and m.confirmed)
+            ),
         ),
     )
 
