@@ -78,6 +78,7 @@ def test_one_series_loads_alone_and_grades_as_in_its_whole_plan() -> None:
     from machikpi.adapters.services.grading import check_grade
     from machikpi.adapters.services.plans import store_documents
     from machikpi.adapters.storage import models as m
+    from machikpi.adapters.storage.evaluations import with_concepts
     from machikpi.adapters.storage.export import stored_rows
     from machikpi.adapters.storage.load import load_series
     from machikpi.core.evaluation import evaluate, evaluation_objects, table_from_rows
@@ -107,7 +108,12 @@ def test_one_series_loads_alone_and_grades_as_in_its_whole_plan() -> None:
         index = [i for i, r in enumerate(stored.rows) if r["doc"] == row["doc"]].index(k)
         actuals: list[dict[str, Any]] = [dict(a) for a in row.get("actuals", []) if a.get("year") != year]
         plan_rows[index] = {**row, "actuals": sorted([*actuals, cell], key=lambda a: a.get("year") or 0)}
-        whole = evaluation_objects(evaluate(table_from_rows(plan_rows, year), rs))[index]
+        # as stored evaluations do: the indicators' stored concepts give the fallback direction
+        plan_sids = [s for s, r in zip(stored.series_ids, stored.rows, strict=True) if r["doc"] == row["doc"]]
+        with_concept = with_concepts(plan_rows, plan_sids)
+        whole = evaluation_objects(
+            evaluate(table_from_rows(with_concept, year, catalogue_directions=True), rs)
+        )[index]
         got = check_grade(sid, year, value, str(value))
         assert got is not None
         assert (got.new_grade, got.new_reason) == (whole["grade"], whole["reason"]), row["name"]

@@ -12,9 +12,28 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import PLANNING_USER, NewPage, Site, assert_accessible, goto, login
+from tests.browser.conftest import PLANNING_USER, NewPage, Site, assert_accessible, goto, login, orm
 
 pytestmark = pytest.mark.db
+
+
+def _crimes_indicator() -> int:
+    from machikpi.adapters.storage import models as m
+
+    return orm(lambda: m.Indicator.objects.filter(name="刑法犯認知件数").order_by("plan__doc")[0].pk)
+
+
+def _first_link() -> int:
+    from machikpi.adapters.storage import models as m
+
+    return orm(lambda: m.PlanLinkRow.objects.order_by("id")[0].pk)
+
+
+def _linked_node() -> int:
+    from machikpi.adapters.storage import models as m
+
+    return orm(lambda: m.PlanLinkTarget.objects.filter(node__isnull=False).order_by("id")[0].node_id or 0)
+
 
 #: Page type → (login as: None, "department" or "planning"; path from the demo ids).
 PAGES: dict[str, tuple[str | None, Callable[[Site], str]]] = {
@@ -26,6 +45,12 @@ PAGES: dict[str, tuple[str | None, Callable[[Site], str]]] = {
     "opinions": (None, lambda s: "/opinions/"),
     "search": (None, lambda s: "/search/?q=人口"),
     "rule-set method": (None, lambda s: "/methods/baseline-band/"),
+    "sdg goals": (None, lambda s: "/sdgs/"),  # all 17 badges: colour contrast of each
+    "sdg goal": (None, lambda s: "/sdgs/16/"),
+    "concept": (None, lambda s: "/concepts/tourists/"),  # the comparison table, one per unit
+    "indicator with comparison": (None, lambda s: f"/indicators/{_crimes_indicator()}/"),
+    "cross-cutting plan": (None, lambda s: f"/links/{_first_link()}/"),
+    "node with badges": (None, lambda s: f"/nodes/{_linked_node()}/"),
     "login": (None, lambda s: "/staff/login/"),
     "my updates": ("department", lambda s: "/staff/?year=2025"),
     "value form": ("department", lambda s: f"/staff/values/{s.demo.series_id}/2025/"),
@@ -36,6 +61,7 @@ PAGES: dict[str, tuple[str | None, Callable[[Site], str]]] = {
     "reports": ("planning", lambda s: "/staff/reports/"),
     "staff plans": ("planning", lambda s: "/staff/plans/"),
     "plan audit": ("planning", lambda s: f"/staff/plans/{s.demo.plan_id}/audit/"),
+    "catalogue confirmation": ("planning", lambda s: f"/staff/plans/{s.demo.plan_id}/catalogue/"),
 }
 
 

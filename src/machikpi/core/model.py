@@ -209,13 +209,16 @@ class Opinion:
 @dataclass
 class PlanLink:
     """A cross-plan link: a node of this plan (e.g. a 政策連携プラン) that
-    names nodes of another structure by code (``"5-1"``) or title."""
+    names nodes of another structure by code (``"5-1"``) or title. ``text`` is
+    what the document prints under the link's heading before its list of
+    取組 (the 課題意識 of a 政策連携プラン), ``""`` when nothing."""
 
     source_code: str | None
     source_title: str
     target_codes: list[str]
     target_titles: list[str] = field(default_factory=list)
     source: SourceRef | None = None
+    text: str = ""
 
 
 @dataclass

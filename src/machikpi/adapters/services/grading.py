@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from ...core.evaluation import RuleSet, evaluate, evaluation_objects, table_from_rows
 from ..storage import models as db
+from ..storage.evaluations import with_concepts
 from ..storage.load import load_series
 from .evaluation import plan_ruleset
 
@@ -52,7 +53,8 @@ def rank(ruleset: RuleSet, grade: str | None) -> float | None:
 
 
 def _evaluate(row: dict[str, Any], year: int, ruleset: RuleSet) -> dict[str, Any]:
-    (evaluation,) = evaluation_objects(evaluate(table_from_rows([row], year), ruleset))
+    table = table_from_rows([row], year, catalogue_directions=True)
+    (evaluation,) = evaluation_objects(evaluate(table, ruleset))
     return evaluation
 
 
@@ -67,7 +69,7 @@ def check_grade(series_id: int, year: int, value: float, raw: str) -> GradeCheck
     if loaded is None:
         return None
     ruleset = plan_ruleset(loaded.plan_id)
-    row = cast("dict[str, Any]", dict(loaded.row))
+    row = with_concepts([cast("dict[str, Any]", dict(loaded.row))], [series_id])[0]
     base = row["baseline"]
     if base.get("year") is None and base.get("value") is not None and loaded.plan_baseline_year is not None:
         row["baseline"] = {**base, "year": loaded.plan_baseline_year}

@@ -41,7 +41,32 @@ _FIELDS = (
     "points",
     "reason",
     "reason_code",
+    "direction_note",
 )
+
+
+def with_concepts(rows: list[dict[str, Any]], series_ids: list[int]) -> list[dict[str, Any]]:
+    """``rows`` each with the ``concept`` stored for its indicator
+    (:class:`~.models.IndicatorConcept`; ``""`` when it has none), so that the
+    evaluation takes the concept's usual direction where the plan does not settle it
+    (:mod:`machikpi.core.evaluation.build`, catalogue directions)."""
+    indicator_of = dict(db.Series.objects.filter(pk__in=series_ids).values_list("id", "indicator_id"))
+    concept_of = dict(
+        db.IndicatorConcept.objects.filter(indicator_id__in=set(indicator_of.values())).values_list(
+            "indicator_id", "concept"
+        )
+    )
+    return [
+        {**row, "concept": concept_of.get(indicator_of.get(sid, -1), "")}
+        for row, sid in zip(rows, series_ids, strict=True)
+    ]
+
+
+def _fields(ev: dict[str, Any]) -> dict[str, Any]:
+    """The stored fields of an ``evaluation`` object (no ``direction_note``: ``""``)."""
+    out = {f: ev.get(f) for f in _FIELDS}
+    out["direction_note"] = ev.get("direction_note") or ""
+    return out
 
 
 class StoredEvaluation:
@@ -178,6 +203,12 @@ def evaluation_columns(result: EvaluationResult) -> dict[str, list[Any]]:
         "points": _finite(result.points),
         "reason": [REASONS[r] for r in result.reason.tolist()],
         "reason_code": [REASON_KEYS[r] for r in result.reason.tolist()],
+        "direction_note": [
+            f"方向は指標カタログ ({cid}) による" if from_catalogue else ""
+            for from_catalogue, cid in zip(
+                result.direction_from_catalogue.tolist(), result.concept.tolist(), strict=True
+            )
+        ],
     }
 
 
@@ -196,14 +227,15 @@ def evaluate_stored_rows(
         t1 = time.perf_counter()
         if not stored.rows:
             return StoredEvaluation(series_ids=[], evaluations=[], titles=stored.titles, graded=0, rows=[])
-        result = evaluate(table_from_rows(stored.rows, year), ruleset)
+        rows_in = with_concepts(stored.rows, list(stored.series_ids))
+        result = evaluate(table_from_rows(rows_in, year, catalogue_directions=True), ruleset)
         t2 = time.perf_counter()
         evaluations = evaluation_objects(result)
         rows = [{**row, "evaluation": ev} for row, ev in zip(stored.rows, evaluations, strict=True)]
         t3 = time.perf_counter()
         if save:
             objs = [
-                db.Evaluation(series_id=sid, year=year, rules=ruleset.name, **{f: ev.get(f) for f in _FIELDS})
+                db.Evaluation(series_id=sid, year=year, rules=ruleset.name, **_fields(ev))
                 for sid, ev in zip(stored.series_ids, evaluations, strict=True)
             ]
             with transaction.atomic():

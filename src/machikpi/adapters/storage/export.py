@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -28,6 +28,7 @@ import numpy.typing as npt
 from django.db import connections
 from django.db.models import Max, Q, QuerySet
 
+from ...core.catalogue import concept as catalogue_concept
 from ...core.evaluation import SeriesTable, TableError, make_table
 from ...core.evaluation.codes import BOUND_CODES, DIRECTION_CODES
 from ...core.rows import kpi_rows as core_kpi_rows
@@ -150,7 +151,8 @@ def stored_table(year: int, *, docs: list[str] | None = None) -> StoredTable:
     baseline cell (the first, by position), the valued target cells in
     position order, the actual of ``year`` (the published entered value, else
     the last printed one, ``集計中`` setting ``actual_tallying``),
-    ``cumulative``, ``unit == "%"``, the direction a person set, and a missing baseline year replaced
+    ``cumulative``, ``unit == "%"``, the direction a person set, the usual direction of the
+    indicator's stored concept (catalogue directions), and a missing baseline year replaced
     with the plan's earliest printed one (:mod:`machikpi.core.evaluation.build`).
 
     Five flat queries (series, baseline cells, valued target cells, printed
@@ -166,13 +168,18 @@ def _stored_table(year: int, docs: list[str] | None) -> StoredTable:
     series_qs = db.Series.objects.filter(present=True, indicator__present=True)
     if docs:
         series_qs = series_qs.filter(indicator__plan__doc__in=docs)
-    sid_col, plan_col, cum_col, unit_col, dir_col = _columns(
+    sid_col, plan_col, cum_col, unit_col, dir_col, ind_col = _columns(
         _fetch(
             series_qs.order_by().values_list(
-                "id", "indicator__plan_id", "indicator__cumulative", "indicator__unit", "indicator__direction"
+                "id",
+                "indicator__plan_id",
+                "indicator__cumulative",
+                "indicator__unit",
+                "indicator__direction",
+                "indicator_id",
             )
         ),
-        5,
+        6,
     )
     sids, plans = _ints(sid_col), _ints(plan_col)
     n = len(sids)
@@ -275,6 +282,23 @@ def _stored_table(year: int, docs: list[str] | None) -> StoredTable:
     actual[rows[ok]] = _floats(evalue)[ok]
     tallying[rows[ok]] = False
 
+    # the concept stored for each indicator (IndicatorConcept; "" or none: no concept)
+    concept_of: dict[int, str] = {}
+    if n:
+        related_ind = Q(indicator__plan__doc__in=docs) if docs else Q()
+        concept_of = dict(
+            _fetch(
+                db.IndicatorConcept.objects.filter(related_ind)
+                .order_by()
+                .values_list("indicator_id", "concept")
+            )
+        )
+    usual: dict[str, str] = {}
+    for c in {c for c in concept_of.values() if c}:
+        with suppress(KeyError):  # a concept no longer in the catalogue: no fallback
+            usual[c] = catalogue_concept(c).direction
+    concepts = [c if (c := concept_of.get(i) or "") in usual else "" for i in ind_col]
+
     # (every plan read and those with a row kept: a list of ids could pass SQLite's limit of parameters)
     with_rows = set(np.unique(plans).tolist())
     titles = {
@@ -297,5 +321,10 @@ def _stored_table(year: int, docs: list[str] | None) -> StoredTable:
         direction_override=np.array([DIRECTION_CODES.get(d, 0) if d else 0 for d in dir_col], np.int8)
         if n
         else np.zeros(0, np.int8),
+        # the usual direction of the indicator's stored concept, where the plan does not settle it
+        direction_fallback=np.array([DIRECTION_CODES[usual[c]] if c else 0 for c in concepts], np.int8)
+        if n
+        else np.zeros(0, np.int8),
+        concept=np.array(concepts, dtype=np.str_) if n else np.zeros(0, np.str_),
     )
     return StoredTable(table, sids, plans, titles)

@@ -568,6 +568,13 @@ class Evaluation(models.Model):
         choices=REASON_CODE_CHOICES,
         verbose_name=_("評価できない理由の符号"),
     )
+    direction_note = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("方向を計画書でなく指標カタログから取ったとき、その旨"),
+        verbose_name=_("方向の根拠"),
+    )
     evaluated_at = models.DateTimeField(auto_now=True, verbose_name=_("評価日時"))
 
     class Meta:
@@ -1118,3 +1125,131 @@ class ReportDocument(models.Model):
         from django.utils.translation import gettext
 
         return gettext(dict(self.STATUSES)[self.status])
+
+
+class IndicatorConcept(models.Model):
+    """The indicator-catalogue concept of an indicator (:mod:`machikpi.core.catalogue`).
+
+    Set by the matcher at every import (``set_by`` ``matcher``, ``score`` its score,
+    ``why`` its reason), unless a person set or confirmed it (``set_by`` ``person`` or
+    ``confirmed``): then the import leaves it as it is. ``concept`` ``""`` means "no
+    concept" (the matcher found none, or a person said none fits)."""
+
+    MATCHER = "matcher"
+    PERSON = "person"
+    SET_BY: ClassVar[list[tuple[str, str]]] = [(MATCHER, "自動照合"), (PERSON, "職員")]
+
+    indicator = models.OneToOneField(
+        Indicator, on_delete=models.CASCADE, related_name="concept_match", verbose_name=_("指標")
+    )
+    concept = models.CharField(max_length=100, blank=True, default="", verbose_name=_("指標カタログの概念"))
+    score = models.FloatField(null=True, blank=True, verbose_name=_("照合の得点"))
+    why = models.TextField(blank=True, default="", verbose_name=_("照合の根拠"))
+    set_by = models.CharField(max_length=10, choices=SET_BY, default=MATCHER, verbose_name=_("設定"))
+    confirmed = models.BooleanField(default=False, verbose_name=_("確認済み"))
+    confirmed_by = models.CharField(max_length=200, blank=True, default="", verbose_name=_("確認者"))
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("確認日時"))
+
+    class Meta:
+        db_table = "machikpi_indicator_concept"
+        verbose_name = _("指標の概念（指標カタログ）")
+        verbose_name_plural = _("指標の概念（指標カタログ）")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.concept or '-'}"
+
+
+class NodeSdg(models.Model):
+    """An SDG goal (1–17) of a node: ``suggested`` from its indicators' concepts and
+    its text at import, ``confirmed`` or ``rejected`` by the planning office (a
+    person's decision is kept through re-imports)."""
+
+    SUGGESTED = "suggested"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    STATES: ClassVar[list[tuple[str, str]]] = [
+        (SUGGESTED, "提案（未確認）"),
+        (CONFIRMED, "確認済み"),
+        (REJECTED, "該当しない"),
+    ]
+
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="sdgs", verbose_name=_("項目"))
+    goal = models.PositiveSmallIntegerField(verbose_name=_("SDGsのゴール"))
+    state = models.CharField(max_length=10, choices=STATES, default=SUGGESTED, verbose_name=_("状態"))
+    score = models.PositiveIntegerField(default=0, verbose_name=_("提案の根拠の数"))
+    why = models.TextField(blank=True, default="", verbose_name=_("提案の根拠"))
+    decided_by = models.CharField(max_length=200, blank=True, default="", verbose_name=_("確認者"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("確認日時"))
+
+    class Meta:
+        db_table = "machikpi_node_sdg"
+        ordering: ClassVar[list[str]] = ["node", "goal"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["node", "goal"], name="machikpi_node_sdg_goal"),
+            models.CheckConstraint(
+                condition=models.Q(goal__gte=1, goal__lte=17), name="machikpi_node_sdg_goal_range"
+            ),
+        ]
+        verbose_name = _("項目のSDGsゴール")
+        verbose_name_plural = _("項目のSDGsゴール")
+
+    def __str__(self) -> str:
+        return f"{self.node_id}: {self.goal} ({self.state})"
+
+
+class PlanLinkRow(models.Model):
+    """A cross-cutting plan of a plan document (政策連携プラン, :class:`machikpi.core.model.PlanLink`):
+    its heading, its 課題意識 ``text`` and the nodes it serves (:class:`PlanLinkTarget`).
+    ``key`` (its code, else its normalised title) is its identity: re-importing the
+    document updates the row of the same key (its page address stays), and a link
+    gone from the document is kept with ``present = False``."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="link_rows", verbose_name=_("計画"))
+    key = models.CharField(max_length=400, verbose_name=_("識別キー"))
+    code = models.CharField(max_length=100, null=True, blank=True, verbose_name=_("番号"))
+    title = models.TextField(verbose_name=_("名称"))
+    text = models.TextField(blank=True, default="", verbose_name=_("課題意識"))
+    line = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("行番号"))
+    position = models.PositiveIntegerField(default=0, verbose_name=_("順序"))
+    present = models.BooleanField(default=True, verbose_name=_("最新の計画書にある"))
+
+    class Meta:
+        db_table = "machikpi_plan_link"
+        ordering: ClassVar[list[str]] = ["plan", "position"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["plan", "key"], name="machikpi_plan_link_key")
+        ]
+        verbose_name = _("政策連携プラン")
+        verbose_name_plural = _("政策連携プラン")
+
+    def __str__(self) -> str:
+        return f"{self.code or ''} {self.title}".strip()
+
+
+class PlanLinkTarget(models.Model):
+    """A node a cross-cutting plan names (code and title as printed), with the stored
+    node of the same code in the plan when there is one (``node`` ``None`` otherwise)."""
+
+    link = models.ForeignKey(
+        PlanLinkRow, on_delete=models.CASCADE, related_name="targets", verbose_name=_("政策連携プラン")
+    )
+    position = models.PositiveIntegerField(default=0, verbose_name=_("順序"))
+    code = models.CharField(max_length=100, blank=True, default="", verbose_name=_("番号"))
+    title = models.TextField(blank=True, default="", verbose_name=_("名称"))
+    node = models.ForeignKey(
+        Node,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="link_targets",
+        verbose_name=_("項目"),
+    )
+
+    class Meta:
+        db_table = "machikpi_plan_link_target"
+        ordering: ClassVar[list[str]] = ["link", "position"]
+        verbose_name = _("政策連携プランの施策")
+        verbose_name_plural = _("政策連携プランの施策")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()

@@ -36,6 +36,7 @@ from ...core import model as core
 from ...core.audit import Finding, PlanPeriod, findings_to_json
 from ...core.text import match_key
 from . import models as db
+from .catalogue import store_extras
 
 #: Keys longer than this are shortened to a prefix plus a hash (a database index has a size limit).
 MAX_KEY = 400
@@ -249,6 +250,8 @@ def _store(plan: core.Plan, municipality: db.Municipality | None = None) -> Stor
         )
         for k, o in enumerate(plan.opinions)
     )
+    # Catalogue concepts, SDG suggestions and cross-cutting plans (kept decisions of a person).
+    store_extras(stored, plan.links)
     return result
 
 

@@ -110,7 +110,10 @@ def _assemble(recs: list[dict[str, Any]], year: int) -> SeriesTable:
 def _catalogue_direction(
     name: object, unit: object, definition: object, concept_id: object, index: int
 ) -> tuple[int, str]:
-    """(direction code, concept id) of an indicator in the catalogue; (0, "") when none."""
+    """(direction code, concept id) of an indicator in the catalogue; (0, "") when none.
+    A ``concept`` of ``""`` says the indicator has no concept (a person said so): no match is tried."""
+    if concept_id == "":
+        return 0, ""
     if concept_id is not None:
         if not isinstance(concept_id, str):
             raise TableError(

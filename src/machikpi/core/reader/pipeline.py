@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model import Indicator, Node, Plan
+from ..model import Indicator, Node, Plan, PlanLink
 from ..source import SourceText
 from ..text import collapse_spaces
 from .lines import Line, read_lines
@@ -143,6 +143,31 @@ def plan_roots(roots: list[Node]) -> list[Node]:
     return out
 
 
+#: A line that ends the text under a cross-plan link's heading (its list of 取組 begins).
+_LINK_TEXT_END = re.compile(r"^(推進のための取組|施策大項目|[▶■●◆]|\d+[.．、]\s*\S)")
+
+
+def _link_texts(lines: list[Line], links: list[PlanLink]) -> None:
+    """Fill each link's ``text``: the prose lines after its heading line up to the
+    first line of :data:`_LINK_TEXT_END` (the 課題意識 of a 政策連携プラン)."""
+    by_no: dict[int, int] = {}
+    for k, line in enumerate(lines):
+        by_no.setdefault(line.no, k)
+    for link in links:
+        if link.source is None or link.source.line not in by_no:
+            continue
+        parts: list[str] = []
+        for line in lines[by_no[link.source.line] + 1 :]:
+            if line.no == link.source.line or line.kind == "blank" or not line.text:
+                continue
+            if _LINK_TEXT_END.match(line.text) or line.is_row:
+                break
+            if re.fullmatch(r"[~～].*[~～]", line.text):
+                continue  # the heading's subtitle wrapped onto its own line
+            parts.append(line.text)
+        link.text = "\n".join(parts)
+
+
 def read(source: SourceText) -> Reading:
     """Run the stages on ``source``; never raises on odd text (what cannot be
     read becomes a warning)."""
@@ -161,6 +186,7 @@ def read(source: SourceText) -> Reading:
     _compose_codes(outline.roots, outline.chapters)
     plan.nodes = [*([orphan] if orphan else []), *plan_roots(outline.roots)]
     plan.links = list(tables.links.values())
+    _link_texts(lines, plan.links)
     _attach_legends(lines, [ind for _, ind in tables.indicators])
     plan.warnings = [*outline.warnings, *tables.warnings]
     return Reading(source, lines, plan)

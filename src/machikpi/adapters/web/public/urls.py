@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import views
+from . import catalogue, views
 
 app_name = "public"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -19,4 +19,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("search/", views.search, name="search"),
     path("methods/", views.methods, name="methods"),
     path("methods/<str:rules>/", views.method, name="method"),
+    path("sdgs/", catalogue.sdg_index, name="sdgs"),
+    path("sdgs/<int:goal>/", catalogue.sdg_goal, name="sdg"),
+    path("concepts/<str:concept_id>/", catalogue.concept_page, name="concept"),
+    path("links/<int:link_id>/", catalogue.link_page, name="link"),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from ...storage import models as db
 from ..params import whole_number
-from . import labels
+from . import catalogue, labels
 from . import queries as q
 from .charts import chart_data, series_svg
 from .downloads import indicator_table, to_csv, to_xlsx
@@ -142,6 +142,7 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
             "summary": tree.total.items(info, tree.points),
             "eval_query": _eval_query(choice, choices),
             "opinions": db.Opinion.objects.filter(plan_id=p.pk).count(),
+            "link_rows": list(db.PlanLinkRow.objects.filter(plan_id=p.pk, present=True).order_by("position")),
             "crumbs": _crumbs(p, [], None),
         },
     )
@@ -239,6 +240,8 @@ def node(request: HttpRequest, node_id: int) -> HttpResponse:
             "comments": comments,
             "reviews": reviews,
             "external_reviews": external_reviews,
+            "sdg_badges": catalogue.node_badges([n.pk]).get(n.pk, []),
+            "link_rows": catalogue.node_links(n.pk),
             "choice": choice,
             "choices": choices,
             "eval_query": _eval_query(choice, choices),
@@ -311,6 +314,7 @@ def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
                         "achievement": labels.percent_text(e.achievement_rate),
                         "progress": labels.percent_text(e.progress_rate),
                         "direction": labels.direction_label(e.direction),
+                        "direction_note": e.direction_note,
                         "reason": labels.reason_text(e.reason, e.reason_code),
                     }
                     for e in sorted(v.evaluations, key=lambda e: (-e.year, e.rules))
@@ -327,6 +331,7 @@ def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
             "series": series,
             "grouped": len(series) > 1 or any(s["view"].group for s in series),
             "notes": [str(n) for n in ind.notes or []],
+            "comparison": catalogue.comparison(ind),
             "updated": db.ActualValue.objects.filter(series__indicator_id=ind.pk, approved_raw__isnull=False)
             .aggregate(at=Max("approved_at"))
             .get("at"),

@@ -5,7 +5,20 @@ from __future__ import annotations
 from django.contrib.auth.views import LogoutView
 from django.urls import URLPattern, URLResolver, path
 
-from . import approvals, comments, entry, history, imports, login, plans, reports, review, upload, values
+from . import (
+    approvals,
+    catalogue,
+    comments,
+    entry,
+    history,
+    imports,
+    login,
+    plans,
+    reports,
+    review,
+    upload,
+    values,
+)
 
 app_name = "staff"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -30,6 +43,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("imports/<int:import_id>/", imports.review, name="import_review"),
     path("imports/<int:import_id>/rows/<int:n>/", imports.row, name="import_row"),
     path("imports/<int:import_id>/add/", imports.add, name="import_add"),
+    path("plans/<int:plan_id>/catalogue/", catalogue.plan_catalogue, name="catalogue"),
     path("reports/", reports.reports, name="reports"),
     path("reports/<int:document_id>/", reports.document, name="report_document"),
     path("reports/<int:document_id>/status.json", reports.document_status, name="report_status"),
