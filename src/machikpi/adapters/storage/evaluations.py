@@ -55,7 +55,8 @@ def evaluate_stored(
 
 
 def _evaluate_stored(year: int, ruleset: RuleSet, docs: list[str] | None, save: bool) -> StoredEvaluation:
-    stored: StoredRows = stored_rows(docs=docs)
+    # the targets in force in ``year`` (a later revision's replaced ones: storage/revisions.py)
+    stored: StoredRows = stored_rows(docs=docs, year=year)
     if not stored.rows:
         return StoredEvaluation([], stored.titles, [])
     evaluations = evaluation_objects(evaluate(table_from_rows(stored.rows, year), ruleset))

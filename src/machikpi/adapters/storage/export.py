@@ -49,22 +49,29 @@ class StoredRows:
     titles: dict[str, str] = field(default_factory=dict)
 
 
-def stored_rows(*, docs: list[str] | None = None, drafts: bool = False) -> StoredRows:
+def stored_rows(
+    *, docs: list[str] | None = None, drafts: bool = False, year: int | None = None
+) -> StoredRows:
     """KPI rows (module docstring) of the stored plans whose document names
     are in ``docs`` (default all); ``drafts``: include entered values still in draft.
+    ``year``: the rows for the evaluation of that fiscal year, each series with the
+    targets in force in it (a revision published after it: the targets it replaced,
+    :func:`.revisions.targets_in_force`); default the current targets.
 
     The plans are loaded as core plans (:func:`.load.load_plans`, a fixed number of
     flat queries) and turned into rows by the one row builder,
     :func:`machikpi.core.rows.kpi_rows`."""
     with paused_gc():
-        return _stored_rows(docs, drafts)
+        return _stored_rows(docs, drafts, year)
 
 
-def _stored_rows(docs: list[str] | None, drafts: bool) -> StoredRows:
+def _stored_rows(docs: list[str] | None, drafts: bool, year: int | None) -> StoredRows:
     from .load import load_plans
+    from .revisions import swap_targets
 
     out = StoredRows()
     for lp in load_plans(docs or None, drafts=drafts):
+        swap_targets(lp.plan, lp.series_ids, year)
         rows = core_kpi_rows(lp.plan)
         if not rows:
             continue
