@@ -182,6 +182,10 @@ def test_publish_keeps_the_old_target_and_the_evaluation_uses_the_target_in_forc
     assert "2024年度〜2025年度" in history and "2,150億円（2029年度）" in history
     public = Client().get(f"/indicators/{series.indicator_id}/").content.decode()
     assert "旧目標値" in public and "2,097億円（2029年度）" in public and "2024年度〜2025年度" in public
+    english = Client(headers={"accept-language": "en"}).get(f"/indicators/{series.indicator_id}/")
+    assert "Earlier target" in english.content.decode()
+    publish = m.PlanChange.objects.filter(plan=plan, action=m.PlanChange.PUBLISH).order_by("-at", "-id")[0]
+    assert publish.detail["targets_revised"] == 1
 
 
 def test_unchanged_targets_make_no_history(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
