@@ -147,11 +147,11 @@ def test_store_failure_rolls_back_everything(db, monkeypatch):
     original = plans._store_series
     calls = []
 
-    def failing(row: Any, ind: Indicator, result: Any) -> None:
+    def failing(row: Any, ind: Indicator, result: Any, *rest: Any) -> None:
         calls.append(ind.name)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        original(row, ind, result)
+        original(row, ind, result, *rest)
 
     monkeypatch.setattr(plans, "_store_series", failing)
     with pytest.raises(RuntimeError):

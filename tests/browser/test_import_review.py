@@ -2,8 +2,11 @@
 (seed 002 laid out by :mod:`machikpi.samples.pdf_samples`), sees each indicator
 beside its source (page and line, the line highlighted), corrects a target,
 assigns a department, publishes, and the public indicator page shows the
-corrected value. The plan is not public before 公開. The plan it stores is
-removed afterwards so that the demo stays as the other tests expect it."""
+corrected value. The plan is not public before 公開. Then (issue 11 item 3) a
+revised edition of the PDF, one target changed, shows 改訂の差分 before it is
+published and keeps the old target in the plan's target history. The plan the
+tests store is removed afterwards so that the demo stays as the other tests
+expect it."""
 
 from __future__ import annotations
 
@@ -121,3 +124,63 @@ def test_planning_uploads_a_pdf_corrects_assigns_and_publishes(
     body = public.locator("#main").inner_text()
     assert CORRECTED in body
     assert READ not in body
+
+
+REVISED = "2,150億円"
+
+
+def _publish_first_edition(path: Path) -> None:
+    from machikpi.adapters.services.imports import create_import, publish
+
+    publish(create_import(path.read_bytes(), PDF_NAME, who=PLANNING_USER), who=PLANNING_USER)
+
+
+def _revision_state(doc: str) -> tuple[str, list[str]]:
+    """The stored target of the test indicator and the old targets kept in its history."""
+    from machikpi.adapters.storage import models as m
+
+    ind = m.Indicator.objects.get(plan__doc=doc, name=TEST_INDICATOR)
+    target = m.Cell.objects.get(series__indicator=ind, kind=m.Cell.TARGET).raw
+    kept = [t["raw"] for r in m.TargetRevision.objects.filter(series__indicator=ind) for t in r.targets]
+    return target, kept
+
+
+def test_planning_uploads_a_revised_pdf_and_sees_its_changes_before_publishing(
+    new_page: NewPage, site: Site, plan_pdf: Path, tmp_path: Path
+) -> None:
+    from machikpi.samples.pdf_samples import seed_pdf
+
+    orm(_publish_first_edition, plan_pdf)
+    revised = tmp_path / "revised" / PDF_NAME
+    revised.parent.mkdir()
+    revised.write_bytes(
+        seed_pdf(
+            SEED, replace={f"{TEST_INDICATOR}\t1,997億円\t{READ}": f"{TEST_INDICATOR}\t1,997億円\t{REVISED}"}
+        )
+    )
+
+    page: Any = new_page()
+    login(page, PLANNING_USER)
+    goto(page, "/staff/imports/")
+    page.set_input_files("input[name=file]", str(revised))
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("読み取る")).click()
+    assert re.search(r"/staff/imports/\d+/$", page.url), page.url
+
+    diff = page.locator("#revision-diff")
+    assert diff.get_by_role("heading", name="改訂の差分").is_visible()
+    changed = diff.locator("#diff-changed tbody tr")
+    assert changed.count() == 1, diff.inner_text()
+    text = changed.inner_text()
+    assert TEST_INDICATOR in text and "目標値" in text
+    assert changed.locator("del").inner_text().startswith(READ)
+    assert changed.locator("ins").inner_text().startswith(REVISED)
+    assert diff.locator("#diff-new").count() == 0 and diff.locator("#diff-removed").count() == 0
+    assert orm(_revision_state, PDF_NAME) == (READ, [])  # nothing changed before 公開
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="公開する").click()
+    assert "/manage/" in page.url
+    assert orm(_revision_state, PDF_NAME) == (REVISED, [READ])
+    history = page.locator("#target-history tbody tr", has=page.get_by_role("rowheader", name=TEST_INDICATOR))
+    assert READ in history.inner_text() and REVISED in history.inner_text()

@@ -273,10 +273,16 @@ def render(html_text: str) -> bytes:
     return pdf
 
 
-def seed_pdf(name: str, *, repeat: int = 1) -> bytes:
+def seed_pdf(name: str, *, repeat: int = 1, replace: dict[str, str] | None = None) -> bytes:
     """The PDF of seed ``name`` (a file name in ``seeds/``) in its :data:`SEED_STYLES`
-    layout; ``repeat`` > 1 prints the text that many times (a long plan for the bench)."""
+    layout; ``repeat`` > 1 prints the text that many times (a long plan for the bench);
+    ``replace`` maps texts of the seed to what a revised edition prints instead
+    (each must occur in the seed)."""
     text = (SEEDS_DIR / name).read_text(encoding="utf-8")
+    for old, new in (replace or {}).items():
+        if old not in text:
+            raise ValueError(f"{old!r} is not in seed {name}")
+        text = text.replace(old, new)
     return render(seed_html("\n\n".join([text] * repeat), SEED_STYLES[name]))
 
 

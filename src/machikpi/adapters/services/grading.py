@@ -65,7 +65,7 @@ def check_grade(series_id: int, year: int, value: float, raw: str) -> GradeCheck
     plan; the plan gives just its earliest baseline year, for an undated baseline
     (the rule of :mod:`machikpi.core.evaluation.build`). ``None`` when the series
     is not evaluated (gone from its document)."""
-    loaded = load_series(series_id)
+    loaded = load_series(series_id, year=year)
     if loaded is None:
         return None
     ruleset = plan_ruleset(loaded.plan_id)

@@ -18,6 +18,12 @@
    its audit, sets the departments and directions set in the review, marks
    the plan published and records a :class:`~..storage.models.PlanChange`
    naming every correction — in one transaction: any error stores nothing.
+   Targets the publication changes are kept in the series' target history
+   (``store_plan``; the evaluation of a year before the revision uses them).
+
+An upload that revises a stored plan (改訂: the same document name, or the
+plan chosen on upload, ``revises``) shows what it changes before it is
+published (:mod:`.revisions`); publishing it updates that plan.
 
 The plan administration (:func:`rename_plan`, :func:`set_period`,
 :func:`set_published`, :func:`assign_departments`) records a ``PlanChange`` too.
@@ -32,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ...core import model as core
@@ -342,9 +349,11 @@ def revert(correction: db.Correction, *, who: str) -> None:
 
 
 def _carry(imp: db.PlanImport) -> None:
-    """Carry the corrections of the last published import of the same file name (module docstring)."""
+    """Carry the corrections of the last published import of the same file name, or of
+    the plan the upload revises (module docstring)."""
+    same = Q(name=imp.name) if imp.revises_id is None else Q(plan_id=imp.revises_id)
     previous = (
-        db.PlanImport.objects.filter(name=imp.name, status=db.PlanImport.PUBLISHED)
+        db.PlanImport.objects.filter(same, status=db.PlanImport.PUBLISHED)
         .exclude(pk=imp.pk)
         .order_by("-published_at", "-id")
         .first()
@@ -402,8 +411,10 @@ def _dropped(old: db.Correction, reason: str, now: Any = None) -> dict[str, Any]
     }
 
 
-def create_import(data: bytes, name: str, *, who: str) -> db.PlanImport:
-    """Read the document and keep it as an import to review (module docstring).
+def create_import(data: bytes, name: str, *, who: str, revises: db.Plan | None = None) -> db.PlanImport:
+    """Read the document and keep it as an import to review (module docstring);
+    ``revises``: the stored plan it is a revision of (改訂), whatever its file name
+    (default: the plan of the same document name, if any).
     Raises :class:`MachikpiError` (a :class:`DocumentError`) for a document that
     cannot be read; then nothing is kept."""
     started = time.perf_counter()
@@ -422,6 +433,7 @@ def create_import(data: bytes, name: str, *, who: str) -> db.PlanImport:
             rows=rows,
             lines=lines,
             warnings=[{"line": w.source.line, "message": w.message} for w in plan.warnings],
+            revises=revises,
         )
         _carry(imp)
     return imp
@@ -550,6 +562,8 @@ def publish(imp: db.PlanImport, *, who: str) -> db.Plan:
     if hashlib.sha256(data).hexdigest() != imp.sha256:
         raise PublishError("取り込んだファイルの内容が変わっています。もう一度取り込んでください")
     plan, _source = read_document(data, imp.name)
+    if imp.revises is not None:  # a revision of a stored plan under another file name
+        plan.doc = imp.revises.doc
     corrections = list(active_corrections(imp).values())
     applied = apply_corrections(plan, imp.rows, corrections)
     start, end = applied.fields.get("period_start"), applied.fields.get("period_end")
@@ -558,7 +572,7 @@ def publish(imp: db.PlanImport, *, who: str) -> db.Plan:
     period = PlanPeriod(start, end, "parameter") if start is not None and end is not None else None
     now = timezone.now()
     with transaction.atomic():
-        result = store_plan(applied.plan)
+        result = store_plan(applied.plan, at=now, who=who, plan_import_id=imp.pk)
         store_audit(result.plan_id, audit_plan(applied.plan, period=period), period)
         stored = db.Plan.objects.select_for_update().get(pk=result.plan_id)
         stored.period_start, stored.period_end = start, end
@@ -591,6 +605,7 @@ def publish(imp: db.PlanImport, *, who: str) -> db.Plan:
                 "indicators_new": result.indicators_new,
                 "indicators_updated": result.indicators_updated,
                 "indicators_missing": result.indicators_missing,
+                "targets_revised": db.TargetRevision.objects.filter(plan_import=imp).count(),
                 "corrections": [describe(c) for c in corrections],
             },
         )

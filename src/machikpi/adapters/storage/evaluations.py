@@ -223,7 +223,7 @@ def evaluate_stored_rows(
     :func:`evaluate_stored` is tested against."""
     with paused_gc():
         t0 = time.perf_counter()
-        stored: StoredRows = stored_rows(docs=docs)
+        stored: StoredRows = stored_rows(docs=docs, year=year)  # the targets in force in the year
         t1 = time.perf_counter()
         if not stored.rows:
             return StoredEvaluation(series_ids=[], evaluations=[], titles=stored.titles, graded=0, rows=[])

@@ -60,22 +60,29 @@ class StoredRows:
     titles: dict[str, str] = field(default_factory=dict)
 
 
-def stored_rows(*, docs: list[str] | None = None, drafts: bool = False) -> StoredRows:
+def stored_rows(
+    *, docs: list[str] | None = None, drafts: bool = False, year: int | None = None
+) -> StoredRows:
     """KPI rows (module docstring) of the stored plans whose document names
     are in ``docs`` (default all); ``drafts``: include entered values still in draft.
+    ``year``: the rows for the evaluation of that fiscal year, each series with the
+    targets in force in it (a revision published after it: the targets it replaced,
+    :func:`.revisions.targets_in_force`); default the current targets.
 
     The plans are loaded as core plans (:func:`.load.load_plans`, a fixed number of
     flat queries) and turned into rows by the one row builder,
     :func:`machikpi.core.rows.kpi_rows`."""
     with paused_gc():
-        return _stored_rows(docs, drafts)
+        return _stored_rows(docs, drafts, year)
 
 
-def _stored_rows(docs: list[str] | None, drafts: bool) -> StoredRows:
+def _stored_rows(docs: list[str] | None, drafts: bool, year: int | None) -> StoredRows:
     from .load import load_plans
+    from .revisions import swap_targets
 
     out = StoredRows()
     for lp in load_plans(docs or None, drafts=drafts):
+        swap_targets(lp.plan, lp.series_ids, year)
         rows = core_kpi_rows(lp.plan)
         if not rows:
             continue
@@ -253,6 +260,27 @@ def _stored_table(year: int, docs: list[str] | None) -> StoredTable:
     tv[rows, column] = tv_all[ok][sort]
     ty[rows, column] = _floats(tyear)[ok][sort]
     tb[rows, column] = bounds[ok][sort]
+    # a revision (改訂) after ``year`` replaced some series' targets: the year is evaluated
+    # against the targets in force in it (:func:`.revisions.targets_in_force`; few series)
+    from .revisions import targets_in_force
+
+    forced = targets_in_force(sids.tolist(), year) if n else {}
+    if forced:
+        row_of = {int(sid): r for r, sid in enumerate(sids.tolist())}
+        valued = {sid: [t for t in in_force if t.value is not None] for sid, in_force in forced.items()}
+        k2 = max([k, *(len(v) for v in valued.values())])
+        if k2 > k:
+            pad = ((0, 0), (0, k2 - k))
+            tv = np.pad(tv, pad, constant_values=np.nan)
+            ty = np.pad(ty, pad, constant_values=np.nan)
+            tb = np.pad(tb, pad)
+        for sid, in_force in valued.items():
+            r = row_of[sid]
+            tv[r, :], ty[r, :], tb[r, :] = np.nan, np.nan, 0
+            for col, target in enumerate(in_force):
+                tv[r, col] = float(target.value or 0.0)
+                ty[r, col] = np.nan if target.year is None else float(target.year)
+                tb[r, col] = BOUND_CODES[str(target.bound) if target.bound else None]
 
     # actual of the year: the printed cell (the last by position), then the published entered value
     actual = np.full(n, np.nan)

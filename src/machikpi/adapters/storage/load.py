@@ -280,9 +280,10 @@ class LoadedSeries:
     plan_baseline_year: int | None
 
 
-def load_series(series_id: int, *, drafts: bool = False) -> LoadedSeries | None:
+def load_series(series_id: int, *, drafts: bool = False, year: int | None = None) -> LoadedSeries | None:
     """The series ``series_id`` alone (:class:`LoadedSeries`), read with a few queries whatever
-    the size of its plan; ``None`` when it is no longer in its document. Needs Django set up."""
+    the size of its plan; ``None`` when it is no longer in its document. ``year``: with the
+    targets in force in that fiscal year (:func:`.revisions.targets_in_force`). Needs Django set up."""
     found = (
         db.Series.objects.filter(pk=series_id, present=True, indicator__present=True)
         .values_list("indicator_id", "indicator__plan_id", "indicator__node_id")
@@ -302,6 +303,9 @@ def load_series(series_id: int, *, drafts: bool = False) -> LoadedSeries | None:
         indicator_id=indicator_id,
         series_id=series_id,
     )
+    from .revisions import swap_targets
+
+    swap_targets(lp.plan, lp.series_ids, year)
     rows = kpi_rows(lp.plan)
     if len(rows) != 1:
         return None

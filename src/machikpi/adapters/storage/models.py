@@ -697,6 +697,16 @@ class PlanImport(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("公開日時"))
     published_by = models.CharField(max_length=200, blank=True, default="", verbose_name=_("公開した人"))
+    #: The stored plan this upload revises (改訂), chosen on upload: its file may have
+    #: another name. ``None``: the plan of the same document name, if any.
+    revises = models.ForeignKey(
+        Plan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="revision_imports",
+        verbose_name=_("改訂する計画"),
+    )
 
     class Meta:
         db_table = "machikpi_plan_import"
@@ -1253,3 +1263,46 @@ class PlanLinkTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
+
+
+class TargetRevision(models.Model):
+    """The targets of a series superseded by a revised plan (改訂): the target cells
+    in force before (``targets``, spec value cells with ``unit``) and those that
+    replaced them (``new_targets``), and the period the old ones were in force.
+
+    ``valid_from`` is when they came in (the previous revision of the series, else
+    the plan's first import); ``valid_to`` when the revision replaced them (its
+    publication). ``to_year`` is the fiscal year of ``valid_to``: the revision
+    applies from that year on, so the evaluation of a year before it uses
+    ``targets`` (:func:`machikpi.adapters.storage.revisions.targets_in_force`).
+    Never updated or deleted."""
+
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, related_name="target_revisions", verbose_name=_("系列")
+    )
+    targets = models.JSONField(default=list, verbose_name=_("旧目標値"))
+    new_targets = models.JSONField(default=list, verbose_name=_("新しい目標値"))
+    valid_from = models.DateTimeField(null=True, blank=True, verbose_name=_("適用開始"))
+    valid_to = models.DateTimeField(verbose_name=_("適用終了（改訂の日時）"))
+    from_year = models.IntegerField(null=True, blank=True, verbose_name=_("適用開始年度"))
+    to_year = models.IntegerField(
+        help_text=_("改訂を公開した年度: この年度から新しい目標値で評価する"), verbose_name=_("改訂の年度")
+    )
+    plan_import = models.ForeignKey(
+        PlanImport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="target_revisions",
+        verbose_name=_("改訂の取込"),
+    )
+    who = models.CharField(max_length=200, blank=True, default="", verbose_name=_("改訂した人"))
+
+    class Meta:
+        db_table = "machikpi_target_revision"
+        ordering: ClassVar[list[str]] = ["series", "valid_to", "id"]
+        verbose_name = _("目標値の改訂履歴")
+        verbose_name_plural = _("目標値の改訂履歴")
+
+    def __str__(self) -> str:
+        return f"{self.series_id} 〜{self.to_year}: {[t.get('raw') for t in self.targets]}"

@@ -18,8 +18,10 @@ A stored node, indicator or series the new import does not contain is
 never deleted: it is kept with ``present = False`` (and the indicator's
 ``missing_since`` set) and a warning says so, with the number of actual
 values it holds. The printed cells (baseline, targets, printed actuals)
-are replaced by the new import's. Everything runs in one transaction: a
-failure leaves the database as it was.
+are replaced by the new import's; targets that change are kept first in
+the series' target history (:mod:`.revisions`), so that a year before the
+revision is evaluated with the targets then in force. Everything runs in one
+transaction: a failure leaves the database as it was.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -119,22 +122,63 @@ def _cells(series: db.Series, kind: str, cells: list[core.ValueCell]) -> list[db
     ]
 
 
-def _group_signature(ind: core.Indicator) -> tuple[str, tuple[str, ...]]:
+def group_signature(ind: core.Indicator) -> tuple[str, tuple[str, ...]]:
+    """The signature of a core indicator for :func:`match_indicators` (name and groups)."""
     return match_key(ind.name), tuple(sorted(match_key(s.group) for s in ind.series))
 
 
-def store_plan(plan: core.Plan, *, municipality: db.Municipality | None = None) -> StoreResult:
+def store_plan(
+    plan: core.Plan,
+    *,
+    municipality: db.Municipality | None = None,
+    at: datetime | None = None,
+    who: str = "",
+    plan_import_id: int | None = None,
+) -> StoreResult:
     """Store ``plan``, or update the stored plan of the same document (module docstring);
     ``municipality`` (when given) becomes its owner, else a stored plan keeps its own.
 
+    A series whose targets change keeps the superseded ones in its history
+    (:func:`.revisions.record_revision`), replaced at ``at`` (default now) by
+    ``who`` with the import ``plan_import_id`` (the staff review's publication).
     Returns a :class:`StoreResult`. Runs in one transaction; a database error
     propagates after rolling everything back."""
     with transaction.atomic():
-        return _store(plan, municipality)
+        return _store(plan, municipality, at or timezone.now(), who, plan_import_id)
 
 
-def _store(plan: core.Plan, municipality: db.Municipality | None = None) -> StoreResult:
-    now = timezone.now()
+Signature = tuple[str, tuple[str, ...]]
+
+
+def match_indicators(old: dict[str, Signature], wanted: list[tuple[str, Signature]]) -> dict[str, str]:
+    """Which stored indicator each wanted one is (module docstring): ``old`` maps the
+    stored indicators' keys to their signatures (match_key of the name, sorted
+    group keys), ``wanted`` lists the new keys with theirs. Returns new key → stored
+    key: the same key, else the one unmatched stored indicator of the same
+    signature when the new import has that signature once among its unmatched (moved)."""
+    matched = {k: k for k, _ in wanted if k in old}
+    by_signature: dict[Signature, list[str]] = {}
+    for key, sig in old.items():
+        if key not in matched:
+            by_signature.setdefault(sig, []).append(key)
+    new_signatures = Counter(sig for key, sig in wanted if key not in matched)
+    for key, sig in wanted:
+        if key in matched:
+            continue
+        candidates = by_signature.get(sig, [])
+        if len(candidates) == 1 and new_signatures[sig] == 1:
+            matched[key] = candidates.pop()
+    return matched
+
+
+def stored_signature(ind: db.Indicator) -> Signature:
+    """The signature of a stored indicator (its series prefetched) for :func:`match_indicators`."""
+    return match_key(ind.name), tuple(sorted(s.group_key for s in ind.series.all()))
+
+
+def _store(
+    plan: core.Plan, municipality: db.Municipality | None, now: datetime, who: str, plan_import_id: int | None
+) -> StoreResult:
     stored, created = db.Plan.objects.select_for_update().get_or_create(
         doc=plan.doc, defaults={"title": plan.title, "layout": plan.layout}
     )
@@ -173,24 +217,17 @@ def _store(plan: core.Plan, municipality: db.Municipality | None = None) -> Stor
     # Indicators, matched by key, else by name and groups (moved).
     old_inds = {i.key: i for i in db.Indicator.objects.filter(plan=stored).prefetch_related("series")}
     wanted = indicator_keys(plan, keys)
-    matched: dict[str, db.Indicator] = {k: old_inds[k] for k, _, _ in wanted if k in old_inds}
-    unmatched_old = [i for k, i in old_inds.items() if k not in matched]
-    by_signature: dict[tuple[str, tuple[str, ...]], list[db.Indicator]] = {}
-    for old in unmatched_old:
-        sig = (match_key(old.name), tuple(sorted(s.group_key for s in old.series.all())))
-        by_signature.setdefault(sig, []).append(old)
-    new_signatures = Counter(_group_signature(ind) for key, _, ind in wanted if key not in matched)
+    pairs = match_indicators(
+        {k: stored_signature(i) for k, i in old_inds.items()},
+        [(key, group_signature(ind)) for key, _, ind in wanted],
+    )
+    matched: dict[str, db.Indicator] = {k: old_inds[o] for k, o in pairs.items()}
     for key, _, ind in wanted:
-        if key in matched:
-            continue
-        candidates = by_signature.get(_group_signature(ind), [])
-        if len(candidates) == 1 and new_signatures[_group_signature(ind)] == 1:
-            moved = candidates.pop()
+        if key in pairs and pairs[key] != key:
             result.warnings.append(
-                f"{plan.doc}: indicator 「{ind.name}」 moved from {moved.key!r} to {key!r}; "
+                f"{plan.doc}: indicator 「{ind.name}」 moved from {pairs[key]!r} to {key!r}; "
                 "kept with its actual values"
             )
-            matched[key] = moved
 
     kept_inds: set[int] = set()
     for position, (key, node, ind) in enumerate(wanted):
@@ -221,7 +258,7 @@ def _store(plan: core.Plan, municipality: db.Municipality | None = None) -> Stor
         irow.missing_since = None
         irow.save()
         kept_inds.add(irow.pk)
-        _store_series(irow, ind, result)
+        _store_series(irow, ind, result, _Revision(now, who, plan_import_id, stored.imported_at))
 
     for gone in db.Indicator.objects.filter(plan=stored, present=True).exclude(pk__in=kept_inds):
         n_actuals = db.ActualValue.objects.filter(series__indicator=gone).count()
@@ -255,7 +292,20 @@ def _store(plan: core.Plan, municipality: db.Municipality | None = None) -> Stor
     return result
 
 
-def _store_series(row: db.Indicator, ind: core.Indicator, result: StoreResult) -> None:
+@dataclass
+class _Revision:
+    """When, by whom and with which import the stored cells are replaced; ``since``:
+    when the plan first came in (the start of targets with no earlier revision)."""
+
+    at: datetime
+    who: str
+    plan_import_id: int | None
+    since: datetime | None
+
+
+def _store_series(row: db.Indicator, ind: core.Indicator, result: StoreResult, rev: _Revision) -> None:
+    from .revisions import record_revision
+
     old = {s.group_key: s for s in row.series.all()}
     kept: set[int] = set()
     for position, series in enumerate(ind.series):
@@ -267,6 +317,16 @@ def _store_series(row: db.Indicator, ind: core.Indicator, result: StoreResult) -
         s.save()
         kept.add(s.pk)
         result.series += 1
+        if group_key in old:
+            record_revision(
+                s,
+                list(s.cells.filter(kind=db.Cell.TARGET).order_by("position", "id")),
+                series.targets,
+                at=rev.at,
+                who=rev.who,
+                plan_import_id=rev.plan_import_id,
+                since=rev.since,
+            )
         s.cells.all().delete()
         db.Cell.objects.bulk_create(
             _cells(s, db.Cell.BASELINE, [series.baseline])

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ...storage import models as db
+from ...storage.revisions import target_history
 from ..params import whole_number
 from . import catalogue, labels
 from . import queries as q
@@ -269,6 +270,7 @@ def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
     views = q.series_views([ind.pk], choice, all_evaluations=True, include_absent=not ind.present).get(
         ind.pk, []
     )
+    history = target_history(v.id for v in views)
     series: list[dict[str, Any]] = []
     for k, v in enumerate(views):
         data = chart_data(*q.chart_points(v))
@@ -280,6 +282,7 @@ def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
                 "title": title,
                 "baseline": _cell_view(v.baseline) if v.baseline is not None else None,
                 "targets": [_cell_view(t) for t in v.targets],
+                "revisions": labels.revision_rows(history.get(v.id, [])),
                 "actuals": [
                     {
                         "year": labels.year_label(a.year),

@@ -35,6 +35,12 @@ class PlanUploadForm(forms.Form):
     """A plan document: a PDF with a text layer, or text extracted from one."""
 
     file = forms.FileField(label=gettext_lazy("計画書のファイル(.pdf / .txt)"))
+    revises = forms.ModelChoiceField(
+        queryset=db.Plan.objects.order_by("title", "doc"),
+        required=False,
+        label=gettext_lazy("改訂する計画(ファイル名が前回と違うときに選ぶ)"),
+        empty_label=gettext_lazy("（ファイル名で判断: 同じ名前の計画があればその改訂、なければ新しい計画）"),
+    )
 
     def clean_file(self) -> Any:
         """Up to :data:`MAX_PLAN_BYTES`."""

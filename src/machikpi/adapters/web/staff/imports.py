@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 
 from ....core.errors import MachikpiError
 from ...services import imports as svc
+from ...services import revisions
 from ...storage import models as db
+from ..public.labels import revision_rows
 from .common import staff_context, username
 from .import_forms import AddRowForm, PlanAdminForm, PlanMetaForm, PlanUploadForm, RowForm
 from .permissions import PLANNING, roles
@@ -37,7 +39,9 @@ def imports(request: HttpRequest) -> HttpResponse:
             data = b"".join(upload.chunks())
             name = str(upload.name or "plan").replace("\\", "/").rsplit("/", 1)[-1]
             try:
-                imp = svc.create_import(data, name, who=username(request))
+                imp = svc.create_import(
+                    data, name, who=username(request), revises=form.cleaned_data.get("revises")
+                )
             except MachikpiError as e:
                 messages.error(
                     request,
@@ -144,6 +148,7 @@ def _review_context(
     return staff_context(
         request,
         imp=imp,
+        diff=_diff_context(imp),
         items=items,
         flagged=sum(1 for it in items if it["flagged"]),
         added=added,
@@ -155,6 +160,34 @@ def _review_context(
         draft=imp.status == db.PlanImport.DRAFT,
         status_label=dict(db.PlanImport.STATUSES).get(imp.status, imp.status),
     )
+
+
+def _change_label(change: revisions.Change) -> str:
+    labels = {
+        revisions.NAME: _("指標名"),
+        revisions.NODE: _("上位の項目"),
+        revisions.UNIT: _("単位"),
+        revisions.SERIES_ADDED: _("系列の追加"),
+        revisions.SERIES_REMOVED: _("系列の削除"),
+        revisions.BASELINE: _("基準値"),
+        revisions.TARGETS: _("目標値"),
+    }
+    label = labels.get(change.what, change.what)
+    return f"{label}（{change.group}）" if change.group else label
+
+
+def _diff_context(imp: db.PlanImport) -> dict[str, Any] | None:
+    """The 改訂の差分 section: what publishing changes in the plan it revises."""
+    diff = revisions.revision_diff(imp) if imp.status == db.PlanImport.DRAFT else None
+    if diff is None:
+        return None
+    return {
+        "d": diff,
+        "changed": [
+            {"row": r, "changes": [{"label": _change_label(c), "c": c} for c in r.changes]}
+            for r in diff.changed
+        ],
+    }
 
 
 @roles(PLANNING)
@@ -324,5 +357,15 @@ def plan_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
         indicators=indicators,
         departments=list(db.Department.objects.all()),
         changes=list(plan.changes.select_related("plan_import")[:100]),
+        target_history=[
+            {**row, "indicator": row["rev"].series.indicator, "group": row["rev"].series.group}
+            for row in revision_rows(
+                list(
+                    db.TargetRevision.objects.filter(series__indicator__plan=plan).select_related(
+                        "series__indicator", "plan_import"
+                    )
+                )
+            )
+        ],
     )
     return render(request, "web/staff/plan_manage.html", ctx, status=status)
