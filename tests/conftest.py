@@ -41,7 +41,10 @@ class DemoRun:
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
-    """The demo made once per session (it takes some 10 s; two modules read it)."""
+    """The demo made once per session (it takes some 10 s; two modules read it).
+
+    Under ``make test`` (pytest-xdist, one file per process at a time) that is once per
+    process that runs either module."""
     out = tmp_path_factory.mktemp("demo-run") / "demo"
     r = subprocess.run(
         [sys.executable, "-m", "machikpi.adapters.cli", "demo", "--no-serve", "--out", str(out)],
