@@ -26,6 +26,7 @@ PostgreSQL ones are tables in the session's schema copied back with
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -130,6 +131,8 @@ class _Snapshot:
 
 
 _snapshots: dict[str, _Snapshot] = {}
+#: Numbers the PostgreSQL copy tables of each snapshot taken (never one twice).
+_numbers = itertools.count()
 
 
 def _tables() -> list[str]:
@@ -152,7 +155,7 @@ def take(name: str, value: Any = None) -> None:
         _snapshots[name] = _Snapshot(sqlite=mem, value=value)
         return
     assert connection.vendor == "postgresql", connection.vendor
-    number = len(_snapshots)
+    number = next(_numbers)
     tables = _tables()
     # DELETE, not TRUNCATE: on these small tables TRUNCATE costs ~0.7 s (new files for every
     # table), DELETE ~10 ms; the foreign keys are deferred to the end of the transaction.
