@@ -203,7 +203,7 @@ def populated(name: str, build: Callable[[], T]) -> T:
     snap = _snapshots.get(name)
     if snap is None:
         value = build()
-        take(name, value)
+        take(name, copy.deepcopy(value))  # the test may change what it gets
         return value
     restore(name)
     result: T = copy.deepcopy(snap.value)
