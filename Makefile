@@ -17,7 +17,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/machikpi demo
 
-test: lint types pytest
+# Prints how long the whole run took (issue 10: under 5 minutes on 2 cores).
+test: $(STAMP)
+	@start=$$(date +%s); status=0; \
+	$(MAKE) lint types pytest || status=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s in total (lint, types, pytest on SQLite and PostgreSQL)"; \
+	exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -29,10 +34,15 @@ types: $(STAMP)
 # The database tests (marker db) run on SQLite first, then again on PostgreSQL;
 # the axe-core page checks, the CSP check and schemathesis do not depend on the database and run once.
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# Each run is spread over PYTEST_JOBS processes (pytest-xdist), one test file per process at a
+# time; each process has its own SQLite file or PostgreSQL schema (tests/storage_db.py), its own
+# server and browser. PYTEST_JOBS=0 runs in one process.
+PYTEST_JOBS ?= 2
+PYTEST_PARALLEL = -n $(PYTEST_JOBS) --dist loadfile
 
 pytest: $(STAMP)
-	$(BIN)/pytest
-	MACHIKPI_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m db --ignore=tests/browser/test_accessibility.py --ignore=tests/browser/test_csp.py --ignore=tests/test_api_schemathesis.py
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+	MACHIKPI_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_PARALLEL) -m db --ignore=tests/browser/test_accessibility.py --ignore=tests/browser/test_csp.py --ignore=tests/test_api_schemathesis.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract_throughput.py

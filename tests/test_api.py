@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from machikpi.samples import SEEDS_DIR, gold_rows
-from tests.storage_db import database_url, db
+from tests.storage_db import database_url, db, populated
 
 __all__ = ["database_url", "db"]
 
@@ -65,7 +65,13 @@ def staff(username: str, role: str | None, department: str | None = None) -> str
 
 @pytest.fixture
 def plan(db: str) -> dict[str, Any]:
-    """Seed 003 stored; 製造品出荷額等 owned by 産業政策課; users of every role with tokens."""
+    """Seed 003 stored; 製造品出荷額等 owned by 産業政策課; users of every role with tokens.
+
+    Built once per session and restored for each test (:func:`tests.storage_db.populated`)."""
+    return {**populated("api-plan-003", _fill_plan), "db": db}
+
+
+def _fill_plan() -> dict[str, Any]:
     from machikpi.adapters.storage import models as m
 
     store(SEED_003)
@@ -73,7 +79,6 @@ def plan(db: str) -> dict[str, Any]:
     ind.department = m.Department.objects.create(name=DEPARTMENT)
     ind.save()
     return {
-        "db": db,
         "plan": ind.plan_id,
         "indicator": ind.pk,
         "node": ind.node_id,

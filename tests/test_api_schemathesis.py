@@ -30,7 +30,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from machikpi.samples import SEEDS_DIR
-from tests.storage_db import database_url
+from tests.storage_db import database_url, empty_tables
 
 __all__ = ["database_url"]
 
@@ -44,7 +44,6 @@ EXAMPLES = 8
 def served(database_url: str) -> Iterator[dict[str, Any]]:
     """Seeds stored, a planning token, and the application served by Waitress on a free port."""
     from django.contrib.auth.models import User
-    from django.core.management import call_command
     from django.core.wsgi import get_wsgi_application
     from waitress.server import create_server
 
@@ -52,7 +51,7 @@ def served(database_url: str) -> Iterator[dict[str, Any]]:
     from machikpi.adapters.services.users import create_token
     from machikpi.adapters.storage import models as m
 
-    call_command("flush", verbosity=0, interactive=False)
+    empty_tables()
     store_documents(
         [SEEDS_DIR / "003_06b39d270299f45c.txt", SEEDS_DIR / "001_f3abde356c42c768.txt"], warn=lambda _m: None
     )

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from machikpi.samples import SEEDS_DIR
-from tests.storage_db import database_url
+from tests.storage_db import database_url, empty_tables
 
 __all__ = ["database_url"]
 
@@ -37,13 +37,12 @@ SEED_003 = SEEDS_DIR / "003_06b39d270299f45c.txt"
 def seeded(database_url: str) -> dict[str, Any]:
     """Stored once for the module; each test writes its own year (2019–2024), so they do not meet."""
     from django.contrib.auth.models import User
-    from django.core.management import call_command
 
     from machikpi.adapters.services.plans import store_documents
     from machikpi.adapters.services.users import create_token
     from machikpi.adapters.storage import models as m
 
-    call_command("flush", verbosity=0, interactive=False)
+    empty_tables()
     store_documents([SEED_003], warn=lambda _m: None)
     user = User.objects.create_user("kikaku")
     m.StaffProfile.objects.create(user=user, role="planning")

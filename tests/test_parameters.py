@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from machikpi.samples import SEEDS_DIR
-from tests.storage_db import database_url
+from tests.storage_db import database_url, empty_tables
 
 __all__ = ["database_url"]
 
@@ -27,7 +27,6 @@ BAD = [HUGE, "²", "-1", "1.5", "x", str(2**63)]
 @pytest.fixture(scope="module")
 def stored(database_url: str) -> dict[str, Any]:
     from django.contrib.auth.models import User
-    from django.core.management import call_command
     from django.db import transaction
 
     from machikpi.adapters.services.plans import store_documents
@@ -35,7 +34,7 @@ def stored(database_url: str) -> dict[str, Any]:
     from machikpi.adapters.storage import models as m
     from machikpi.adapters.storage.actuals import record_actual
 
-    call_command("flush", verbosity=0, interactive=False)  # module scope: read-only tests share it
+    empty_tables()  # module scope: read-only tests share it
     store_documents(
         [SEEDS_DIR / "003_06b39d270299f45c.txt", SEEDS_DIR / "001_f3abde356c42c768.txt"], warn=lambda _m: None
     )

@@ -9,14 +9,13 @@ baseline; B not better but within 10 % of it; C worse; − cannot grade).
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 
 import pytest
 
 from machikpi.adapters.cli import main
+from tests.conftest import DemoRun
 from tests.storage_db import database_url, db, hand_plan
 
 __all__ = ["database_url", "db"]
@@ -239,14 +238,8 @@ def test_report_without_actuals_is_a_clear_error(
     assert "承認済みの実績値がありません" in capsys.readouterr().err
 
 
-def test_demo_end_to_end(tmp_path: Path) -> None:
-    out = tmp_path / "demo"
-    r = subprocess.run(
-        [sys.executable, "-m", "machikpi.adapters.cli", "demo", "--no-serve", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def test_demo_end_to_end(demo_run: DemoRun) -> None:
+    out, r = demo_run.out, demo_run.result  # machikpi demo --no-serve --out DIR (tests/conftest.py)
     assert r.returncode == 0, r.stderr
     assert (out / "machikpi.db").is_file()
     html = (out / "report.html").read_text(encoding="utf-8")

@@ -1,8 +1,8 @@
 """The PDF report (``machikpi report -o FILE.pdf``), checked with poppler's tools.
 
 The demo PDF is built once for the module the way a user would: ``machikpi
-demo --no-serve`` then ``machikpi report --year 2025 -o report.pdf`` in
-subprocesses. It is turned into PNG pages (``pdftoppm``), its text layer is
+demo --no-serve`` (once per session, shared with tests/test_report.py) then
+``machikpi report --year 2025 -o report.pdf`` in subprocesses. It is turned into PNG pages (``pdftoppm``), its text layer is
 read (``pdftotext``) for the Japanese titles of the cover, the table of
 contents and the goals, and its fonts are listed (``pdffonts``): only the
 package's IPAexGothic is embedded — the machine has no Japanese font of its
@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 
 from machikpi.adapters.reports.pdf import FONT_FAMILY, FONT_FILE
-from tests.conftest import require
+from tests.conftest import DemoRun, require
 from tests.storage_db import database_url, db
 from tests.test_report import COMMENT, FINDING, OLD_COMMENT, store_comment_and_finding
 
@@ -74,12 +74,15 @@ DEMO_MUNICIPALITIES = ("平塚市", "伊豆の国市", "伊勢崎市", "本庄�
 
 
 @pytest.fixture(scope="module")
-def demo_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    """The demo database's FY2025 report of each municipality as PDF, made by the command line."""
+def demo_pdfs(tmp_path_factory: pytest.TempPathFactory, demo_run: DemoRun) -> Iterator[dict[str, Path]]:
+    """The demo database's FY2025 report of each municipality as PDF, made by the command line.
+
+    The demo is the session's (:func:`tests.conftest.demo_run`); the reports work on a copy
+    of its database, so the demo's folder stays as the demo left it."""
     _poppler()
+    assert demo_run.result.returncode == 0, demo_run.result.stderr
     out = tmp_path_factory.mktemp("demo-pdf")
-    cli = [sys.executable, "-m", "machikpi.adapters.cli"]
-    _run(*cli, "demo", "--no-serve", "--out", str(out))
+    shutil.copyfile(demo_run.out / "machikpi.db", out / "machikpi.db")
     pdfs = {}
     for name in DEMO_MUNICIPALITIES:
         pdf = out / f"report-{name}.pdf"

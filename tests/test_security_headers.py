@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from machikpi.samples import ROOT, SEEDS_DIR
-from tests.storage_db import database_url
+from tests.storage_db import database_url, empty_tables
 
 __all__ = ["database_url"]
 
@@ -27,7 +27,6 @@ INLINE = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>|<style\b|\sstyle\s*=|\son[a-z
 @pytest.fixture(scope="module")
 def site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from django.contrib.auth.models import User
-    from django.core.management import call_command
     from django.test import override_settings
 
     from machikpi.adapters.demo_staff import setup_demo_staff
@@ -37,7 +36,7 @@ def site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     from machikpi.adapters.storage import models as m
     from machikpi.adapters.storage.evaluations import evaluate_stored
 
-    call_command("flush", verbosity=0, interactive=False)  # module scope: read-only tests share it
+    empty_tables()  # module scope: read-only tests share it
     store_documents([SEED_003], warn=lambda _m: None)
     lines = (ROOT / "demo_actuals.csv").read_text(encoding="utf-8-sig").splitlines()
     part = tmp_path_factory.mktemp("csp") / "a.csv"

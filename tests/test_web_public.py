@@ -19,7 +19,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from machikpi.samples import SEEDS_DIR
-from tests.storage_db import database_url, db
+from tests.storage_db import database_url, db, populated
 
 __all__ = ["database_url", "db"]
 
@@ -41,9 +41,12 @@ def seed_cells(name: str) -> list[str]:
 
 @pytest.fixture
 def seeded(db: str) -> str:
+    """The strategy and opinions seeds stored (once per session, restored for each test)."""
     from machikpi.adapters.services.plans import store_documents
 
-    store_documents([SEED_STRATEGY, SEED_OPINIONS], warn=lambda _m: None)
+    populated(
+        "web-public-seeds", lambda: store_documents([SEED_STRATEGY, SEED_OPINIONS], warn=lambda _m: None)
+    )
     return db
 
 

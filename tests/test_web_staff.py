@@ -19,7 +19,7 @@ import pytest
 from django.db import transaction
 
 from machikpi.samples import ROOT, SEEDS_DIR
-from tests.storage_db import database_url, db
+from tests.storage_db import database_url, db, populated
 
 __all__ = ["database_url", "db"]
 
@@ -38,8 +38,14 @@ def fast_passwords() -> Any:
 
 
 @pytest.fixture
-def staff(db: str, tmp_path: Path, fast_passwords: Any) -> dict[str, Any]:
-    """Seed 003 stored, its demo actuals (approved), FY2024/2025 evaluated, the demo staff."""
+def staff(db: str, tmp_path_factory: pytest.TempPathFactory, fast_passwords: Any) -> dict[str, Any]:
+    """Seed 003 stored, its demo actuals (approved), FY2024/2025 evaluated, the demo staff.
+
+    Built once per session and restored for each test (:func:`tests.storage_db.populated`)."""
+    return populated("web-staff-003", lambda: _fill_staff(tmp_path_factory.mktemp("staff")))
+
+
+def _fill_staff(folder: Path) -> dict[str, Any]:
     from machikpi.adapters.demo_staff import setup_demo_staff
     from machikpi.adapters.rulesets import load_ruleset
     from machikpi.adapters.services.entries import import_actual_file
@@ -50,7 +56,7 @@ def staff(db: str, tmp_path: Path, fast_passwords: Any) -> dict[str, Any]:
     text = (ROOT / "demo_actuals.csv").read_text(encoding="utf-8-sig")
     lines = text.splitlines()
     mine = [lines[0]] + [ln for ln in lines[1:] if ln.startswith(SEED_003.name)]
-    part = tmp_path / "actuals-003.csv"
+    part = folder / "actuals-003.csv"
     part.write_text("\n".join(mine) + "\n", encoding="utf-8")
     import_actual_file(part, who="demo", warn=lambda m: None)
     ruleset = load_ruleset("baseline-band")

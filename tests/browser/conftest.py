@@ -15,10 +15,11 @@ What a session sets up (issue 4, "Done when"):
   ``chromium``; Playwright's own browser downloads are never used) and a
   new browser context (cookies, language, JavaScript on or off) per test.
 
-Other db tests flush the tables (``tests.storage_db.db``) and the staff
-tests change values; the ``site`` fixture fills the demo again when it
-finds it gone or changed (:func:`_demo_ids`), so neither the order of the
-tests nor a test failing half-way leaves the next one different data.
+Other db tests empty the tables (``tests.storage_db.db``) and the staff
+tests change values; the ``site`` fixture puts the demo back before every
+test (filled once per session, then restored from its snapshot:
+:func:`tests.storage_db.restore`), so neither the order of the tests nor a
+test failing half-way leaves the next one different data.
 
 Django's ORM refuses to run in a thread where Playwright's sync API keeps
 its event loop (``SynchronousOnlyOperation``), so test code reads and
@@ -40,7 +41,7 @@ import pytest
 
 from machikpi.adapters.demo_staff import DEMO_PASSWORD
 from tests.conftest import require
-from tests.storage_db import database_url
+from tests.storage_db import database_url, empty_tables, restore, take
 
 __all__ = ["database_url"]
 
@@ -172,15 +173,18 @@ def _demo_ids() -> Demo | None:
     )
 
 
-def _ensure_demo() -> Demo:
-    from django.core.management import call_command
+#: The name of the demo's snapshot (:mod:`tests.storage_db`).
+DEMO_SNAPSHOT = "browser-demo"
 
-    ids = _demo_ids()
-    if ids is None:
-        call_command("flush", verbosity=0, interactive=False)
+
+def _ensure_demo() -> Demo:
+    """Put the demo back (fill it the first time, restore its snapshot afterwards); its ids."""
+    if not restore(DEMO_SNAPSHOT):
+        empty_tables()
         _fill_demo()
-        ids = _demo_ids()
-        assert ids is not None
+        take(DEMO_SNAPSHOT)
+    ids = _demo_ids()
+    assert ids is not None, "the demo is not as filled"
     return ids
 
 
@@ -217,7 +221,7 @@ def _server(database_url: str) -> Iterator[str]:
 
 @pytest.fixture
 def site(_server: str) -> Site:
-    """The running application with the demo in its database (filled again if another test flushed it)."""
+    """The running application with the demo in its database (put back for every test)."""
     return Site(url=_server, demo=orm(_ensure_demo))
 
 
