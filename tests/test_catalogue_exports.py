@@ -155,3 +155,123 @@ def test_the_download_has_the_sdg_goals_of_the_node_and_the_concept(seeded: dict
 
 def text_of(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def seed_004_report(fmt: str) -> bytes:
+    from machikpi.adapters.rulesets import load_ruleset
+    from machikpi.adapters.services.reports import make_report, report_bytes
+
+    report = make_report(2025, load_ruleset("baseline-band"), "baseline-band")
+    assert [p.doc for p in report.plans] == [SEED_004.name]
+    return report_bytes(report, fmt)
+
+
+def test_the_report_has_the_cross_cutting_plans_with_their_measures_and_grades(
+    seeded: dict[str, Any],
+) -> None:
+    from machikpi.adapters.storage import models as m
+    from machikpi.adapters.textfiles import read_source
+    from machikpi.core.reader import read_plan
+
+    html = seed_004_report("html").decode("utf-8")
+    text = text_of(html)
+    start = text.index("政策連携プラン 分野を横断する")
+    section = text[start : text.index("目標値が未設定", start)]
+    links = read_plan(read_source(SEED_004)).links
+    assert len(links) == 5
+    for link in links:
+        assert link.source_title in section
+        assert link.text.split("\n")[0][:30] in section  # its 課題意識
+        for code, title in zip(link.target_codes, link.target_titles, strict=True):
+            assert f"{code} {title}" in section, (link.source_title, code)
+    # a measure of a plan: its indicators with their grades of FY2025, as stored
+    # each measure resolved to the plan's node lists the indicators of that node and the nodes
+    # below it with their grades of FY2025 as stored, in every 政策連携プラン naming it
+    tables = measure_rows(html)
+    parents = dict(m.Node.objects.filter(plan_id=seeded["plan"]).values_list("id", "parent_id"))
+
+    def under(node_id: int, top: int) -> bool:
+        n: int | None = node_id
+        while n is not None:
+            if n == top:
+                return True
+            n = parents.get(n)
+        return False
+
+    checked = 0
+    for t in m.PlanLinkTarget.objects.filter(link__plan_id=seeded["plan"], node__isnull=False):
+        assert t.node_id is not None
+        series = [
+            s
+            for s in m.Series.objects.filter(
+                indicator__plan_id=seeded["plan"], indicator__present=True, present=True
+            ).select_related("indicator")
+            if under(s.indicator.node_id, t.node_id)
+        ]
+        graded = dict(
+            m.Evaluation.objects.filter(series__in=series, year=2025, rules="baseline-band").values_list(
+                "series_id", "grade"
+            )
+        )
+        expected = sorted((s.indicator.name, graded.get(s.pk) or "−") for s in series)
+        shown = tables[(t.link_id, f"{t.code} {t.title}")]
+        assert sorted(shown) == expected, t.code
+        checked += sum(1 for _, g in shown if g != "−")
+    assert checked >= 20
+    assert html.count('<section class="link"') == 5
+
+
+def test_the_report_shows_the_sdg_goals_next_to_the_headings(seeded: dict[str, Any]) -> None:
+    from machikpi.core.sdgs import AA_CONTRAST, contrast_ratio, goals
+
+    html = seed_004_report("html").decode("utf-8")
+    flat = " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+    assert "5-4 防犯対策の推進 SDGs: 11, 16" in flat  # both confirmed: no note
+    assert "5-5 " in flat and re.search(r"5-5 [^S]*SDGs: 11（未確認の提案: 11）", flat)
+    assert "SDGs: 3" not in flat  # 5-5's rejected goal
+    assert 'class="sdg sdg-11 unconfirmed"' in html
+    for g in goals():  # the badge colours of the page: official colour, AA contrast
+        assert f".sdg-{g.number} {{ background: {g.colour}; color: {g.text}; }}" in html
+        assert contrast_ratio(g.colour, g.text) >= AA_CONTRAST
+
+
+def test_the_report_workbook_has_the_sdg_column_and_the_cross_cutting_plans(seeded: dict[str, Any]) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(seed_004_report("xlsx")))
+    assert "政策連携プラン" in wb.sheetnames and wb.sheetnames[-1] == "監査所見"
+    found = []
+    for ws in wb.worksheets:
+        rows = list(ws.iter_rows(values_only=True))
+        head = next((r for r in rows if r and r[0] == "施策"), None)
+        if head is None or head[-1] != "SDGs":
+            continue
+        name = head.index("指標名")
+        found += [r[-1] for r in rows if r[name] == CRIME]
+    assert found == ["11, 16"]
+    links = list(wb["政策連携プラン"].iter_rows(values_only=True))
+    assert any(
+        r[3] == "5-6 市民サービスの向上" and r[4] == "証明書コンビニ交付サービスの交付数" and r[5]
+        for r in links
+    )
+    texts = [r for r in links if r[1] == "1 塙保己一プラン" and r[2]]
+    assert len(texts) == 1 and str(texts[0][2]).startswith("本市出身の盲目の国学者")  # 課題意識 once
+
+
+def measure_rows(html: str) -> dict[tuple[int, str], list[tuple[str, str]]]:
+    """The report's 政策連携プラン tables: (link id, measure heading) → [(indicator, grade)]."""
+    from machikpi.adapters.storage import models as m
+
+    ids = list(m.PlanLinkRow.objects.order_by("position", "id").values_list("id", flat=True))
+    out: dict[tuple[int, str], list[tuple[str, str]]] = {}
+    for k, body in enumerate(re.findall(r'<section class="link".*?</section>', html, flags=re.S)):
+        heading = ""
+        for tr in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S):
+            th = re.search(r'<th scope="row"[^>]*>([^<]*)</th>', tr)
+            if th:
+                heading = unescape(th.group(1))
+                out.setdefault((ids[k], heading), [])
+            cell = re.search(r'<td>([^<]*)</td><td class="grade">([^<]*)</td>', tr)
+            if cell:
+                out[(ids[k], heading)].append((unescape(cell.group(1)), unescape(cell.group(2))))
+    return out
