@@ -275,3 +275,25 @@ def measure_rows(html: str) -> dict[tuple[int, str], list[tuple[str, str]]]:
             if cell:
                 out[(ids[k], heading)].append((unescape(cell.group(1)), unescape(cell.group(2))))
     return out
+
+
+def test_the_pdf_report_has_the_cross_cutting_plans_and_the_sdg_badges(
+    seeded: dict[str, Any], tmp_path: Path
+) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(seed_004_report("pdf"))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert re.search(r"5-4 防犯対策の推進 SDGs: 11 ?, ?16(?!（)", flat)
+    assert re.search(r"5-5 交通安全対策の推進 SDGs: 11 ?（未確認の提案: 11）", flat)
+    start = flat.index("政策連携プラン 分野を横断する")
+    for title in ("1 塙保己一プラン", "2 本庄版ネウボラ※プラン", "3 まちなか再生にぎわいプラン"):
+        assert title in flat[start:], title
+    assert "5-6 市民サービスの向上" in flat[start:] and "課題意識" in flat[start:]

@@ -40,7 +40,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...core.quantities import plain_number
 from ..spreadsheet_safety import text_only
-from .context import Comment, Goal, IndicatorLine, NodeSection, PlanReport, Report, ReviewText, Row
+from .context import (
+    Comment,
+    Goal,
+    IndicatorLine,
+    LinkMeasure,
+    NodeSection,
+    PlanReport,
+    Report,
+    ReviewText,
+    Row,
+)
 
 DEMO_NOTE = "※ 架空のデモ用データです（実在の実績値ではありません）"
 PERCENT = "0.0%"
@@ -297,8 +307,10 @@ def _links_sheet(ws: Worksheet, report: Report) -> None:
     for plan in report.plans:
         for link in plan.links:
             first = True
-            for m in link.measures or [None]:
-                for line in (m.lines if m is not None else []) or [None]:
+            measures: list[LinkMeasure | None] = [*link.measures] or [None]
+            for m in measures:
+                lines: list[IndicatorLine | None] = [*(m.lines if m is not None else [])] or [None]
+                for line in lines:
                     values = [
                         plan.title,
                         link.heading,

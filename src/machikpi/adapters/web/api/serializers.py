@@ -81,11 +81,19 @@ class ConceptSerializer(serializers.Serializer[Any]):
     indicators of different plans)."""
 
     id = serializers.CharField(help_text="the concept's id in the catalogue, e.g. crimes")
-    label = serializers.CharField(help_text="the concept's Japanese label, e.g. 刑法犯認知件数")
     score = serializers.FloatField(
         allow_null=True, help_text="the matcher's score (null: set by a person, not matched)"
     )
     confirmed = serializers.BooleanField(help_text="true: confirmed or set by the planning office")
+
+
+# ``label`` is also an attribute of every DRF field, so it is declared after the class (as
+# ``children`` of the tree nodes), in the order the schema lists it: after ``id``.
+ConceptSerializer._declared_fields = {
+    "id": ConceptSerializer._declared_fields["id"],
+    "label": serializers.CharField(help_text="the concept's Japanese label, e.g. 刑法犯認知件数"),
+    **{k: v for k, v in ConceptSerializer._declared_fields.items() if k != "id"},
+}
 
 
 class EvaluationSerializer(serializers.Serializer[Any]):
