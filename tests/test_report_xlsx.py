@@ -56,6 +56,7 @@ def test_xlsx_report_from_the_database(db: str, tmp_path: Path) -> None:
     assert header == [
         "施策", "区分", "指標名", "単位", "基準値", "基準年度", "目標値", "目標年度",
         "実績値 2023年度", "達成率", "進捗率", "評価", "備考", "取組の成果と課題", "今後の方向性", "内部評価",
+        "SDGs",
     ]  # fmt: skip
     assert goal1.freeze_panes == f"A{[c.value for c in goal1['A']].index('施策') + 2}"
     # set up for printing, as read back from the file: A4 landscape, one page wide, the title

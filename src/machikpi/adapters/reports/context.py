@@ -25,6 +25,8 @@ from ...core.model import Indicator, Node, Plan, Role, Series
 from ...core.periods import to_wareki
 from ...core.quantities import format_number
 from ...core.rows import cell_from_row, kpi_rows
+from ...core.sdgs import goal as sdg_goal
+from ...core.sdgs import goals as sdg_goals
 from ..reasons import reason_label
 from .charts import ChartPoint, series_chart, series_sparkline
 
@@ -142,6 +144,67 @@ class StoredAudit:
     audited_at: str = ""
 
 
+@dataclass(frozen=True)
+class SdgMark:
+    """An SDG goal of a goal or measure heading: ``colour`` its official colour, ``text`` the
+    badge's text colour of the higher WCAG contrast (at least 4.5:1, :mod:`machikpi.core.sdgs`);
+    ``confirmed`` false for a suggestion the planning office has not reviewed yet."""
+
+    number: int
+    short: str
+    colour: str
+    text: str
+    confirmed: bool = True
+
+
+def sdg_mark(number: int, confirmed: bool = True) -> SdgMark:
+    """The mark of goal ``number`` (1–17; ``KeyError`` otherwise)."""
+    g = sdg_goal(number)
+    return SdgMark(number, g.short, g.colour, g.text, confirmed)
+
+
+def sdg_text(marks: list[SdgMark]) -> str:
+    """The goals as a heading's text: ``SDGs: 3, 4, 11``, and ``（未確認の提案: 11）`` after it for
+    suggestions not reviewed yet; ``""`` without goals."""
+    if not marks:
+        return ""
+    text = "SDGs: " + ", ".join(str(m.number) for m in marks)
+    unconfirmed = [str(m.number) for m in marks if not m.confirmed]
+    return text + (f"（未確認の提案: {', '.join(unconfirmed)}）" if unconfirmed else "")
+
+
+@dataclass(frozen=True)
+class LinkTargetText:
+    """A measure a 政策連携プラン names, as printed (``code``, ``title``), with ``node_path`` the
+    titles from the root to the stored node of that code (``None``: no such node)."""
+
+    code: str
+    title: str
+    node_path: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class PlanLinkText:
+    """A cross-cutting plan (政策連携プラン) of document ``doc``: its code and title, its
+    課題意識 ``text`` and the measures it names, in document order."""
+
+    doc: str
+    code: str
+    title: str
+    text: str
+    targets: tuple[LinkTargetText, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the report shows of issue 14 (:func:`.stored.stored_catalogue`): the SDG goals of
+    each node, keyed (document, node path) as :class:`Reviews`' measures, as ``(goal,
+    confirmed)`` in goal order (rejected ones left out), and the plans' 政策連携プラン."""
+
+    sdgs: Mapping[tuple[str, tuple[str, ...]], list[tuple[int, bool]]] = field(default_factory=dict)
+    links: list[PlanLinkText] = field(default_factory=list)
+
+
 #: Japanese labels of the audit severities (:class:`machikpi.core.audit.Severity`).
 SEVERITY_LABELS = {"error": "誤り", "warning": "要確認", "info": "参考"}
 
@@ -167,6 +230,18 @@ class NodeSection:
     review: ReviewText | None = None
     #: the committee's approved 外部評価 of this node (or of a node below it without a section)
     external_reviews: list[ExternalReviewText] = field(default_factory=list)
+    #: the node's SDG goals (:class:`Catalogue`), in goal order
+    sdgs: list[SdgMark] = field(default_factory=list)
+
+    @property
+    def sdg_text(self) -> str:
+        """The SDG goals as text, ``SDGs: 3, 4, 11`` (:func:`sdg_text`); ``""`` without goals."""
+        return sdg_text(self.sdgs)
+
+    @property
+    def sdg_unconfirmed(self) -> str:
+        """The goals among :attr:`sdgs` not yet reviewed, ``11, 17`` (``""`` for none)."""
+        return ", ".join(str(m.number) for m in self.sdgs if not m.confirmed)
 
     @property
     def line_reviews(self) -> list[tuple[IndicatorLine, ReviewText]]:
@@ -188,6 +263,51 @@ class NodeSection:
     def heading(self) -> str:
         code = self.codes[-1] if self.codes else ""
         return f"{code or ''} {self.titles[-1] if self.titles else ''}".strip() or "（目標なし）"
+
+
+@dataclass
+class LinkMeasure:
+    """A measure a 政策連携プラン names, with the report's section of it (``None``: the
+    measure is not in the plan's stored nodes, or has no indicator in the report) and the
+    indicator lines of that section and the sections below it (grades of the report year)."""
+
+    code: str
+    title: str
+    section: NodeSection | None = None
+    lines: list[IndicatorLine] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        """The measure as printed in the 政策連携プラン: code and title (the title of its
+        section when the plan printed the code alone)."""
+        title = self.title or (self.section.titles[-1] if self.section and self.section.titles else "")
+        return f"{self.code} {title}".strip()
+
+
+@dataclass
+class LinkSection:
+    """A 政策連携プラン of the plan: its 課題意識 and its measures with their grades."""
+
+    code: str
+    title: str
+    text: str
+    measures: list[LinkMeasure] = field(default_factory=list)
+    anchor: str = ""
+
+    @property
+    def heading(self) -> str:
+        """Code and title."""
+        return f"{self.code} {self.title}".strip()
+
+    @property
+    def grade_counts(self) -> list[tuple[str, int]]:
+        """(grade, series) over its measures' lines, most frequent first (a series of a
+        measure named twice counted once)."""
+        seen: dict[int, str] = {}
+        for m in self.measures:
+            for ln in m.lines:
+                seen[id(ln)] = ln.grade
+        return Counter(seen.values()).most_common()
 
 
 @dataclass
@@ -252,6 +372,8 @@ class PlanReport:
     anchor: str = ""
     #: 外部評価 of nodes that have no section and no ancestor with one
     other_external_reviews: list[ExternalReviewText] = field(default_factory=list)
+    #: the plan's 政策連携プラン (cross-cutting plans) with their measures' grades
+    links: list[LinkSection] = field(default_factory=list)
 
     @property
     def external_reviews(self) -> list[ExternalReviewText]:
@@ -283,6 +405,14 @@ class Report:
     method: RuleSetDescription | None = None
     #: the municipality the report is for (福井県鯖江市); ``""`` when unknown
     municipality: str = ""
+
+    @property
+    def sdg_css(self) -> str:
+        """The CSS of the SDG badges: ``.sdg-N`` with the goal's official colour and the text
+        colour of the higher contrast (at least 4.5:1, :mod:`machikpi.core.sdgs`)."""
+        return "\n".join(
+            f".sdg-{g.number} {{ background: {g.colour}; color: {g.text}; }}" for g in sdg_goals()
+        )
 
     @property
     def rules_toml(self) -> str:
@@ -519,6 +649,7 @@ def build_report(
     departments: Mapping[tuple[str, tuple[str, ...], str], str] | None = None,
     source_plans: Mapping[str, Plan] | None = None,
     reviews: Reviews | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Report:
     """Group evaluated KPI rows by document and node into a :class:`Report`.
 
@@ -540,8 +671,13 @@ def build_report(
     for rows that do not carry a ``department`` themselves.
 
     ``reviews`` (:func:`.stored.stored_reviews`) gives each line and section its approved
-    効果検証 and each section its approved 外部評価 (placed as ``comments``)."""
+    効果検証 and each section its approved 外部評価 (placed as ``comments``).
+
+    ``catalogue`` (:func:`.stored.stored_catalogue`) gives each section its node's SDG goals
+    and each plan its 政策連携プラン (:attr:`PlanReport.links`): each measure they name
+    with the lines of its section and the sections below it."""
     reviews = reviews or Reviews()
+    catalogue = catalogue or Catalogue()
     titles = titles or {}
     audits = audits or {}
     departments = departments or {}
@@ -583,6 +719,8 @@ def build_report(
         for k, sec in enumerate(sections, start=1):
             sec.anchor = f"p{p}-s{k}"
             sec.review = reviews.measures.get((doc, tuple(sec.titles)))
+            sec.sdgs = [sdg_mark(g, c) for g, c in catalogue.sdgs.get((doc, tuple(sec.titles)), [])]
+        links = _links(doc, p, catalogue, sections, index)
         other_external: list[ExternalReviewText] = []
         for e in reviews.external:
             if e.doc == doc:
@@ -650,6 +788,7 @@ def build_report(
                 other_comments=other_comments,
                 anchor=f"plan-{p}",
                 other_external_reviews=other_external,
+                links=links,
             )
         )
     given = {g for pr in plans for s in pr.summaries for g, _ in s.counts}
@@ -671,6 +810,30 @@ def build_report(
         summary_grades=summary_grades,
         method=describe_ruleset(ruleset) if ruleset is not None else None,
     )
+
+
+def _links(
+    doc: str,
+    p: int,
+    catalogue: Catalogue,
+    sections: list[NodeSection],
+    index: Mapping[tuple[str, ...], NodeSection],
+) -> list[LinkSection]:
+    """The 政策連携プラン of ``doc`` with, per measure, its section and the lines under it."""
+    out: list[LinkSection] = []
+    for link in catalogue.links:
+        if link.doc != doc:
+            continue
+        ls = LinkSection(link.code, link.title, link.text, anchor=f"p{p}-l{len(out) + 1}")
+        for t in link.targets:
+            sec = index.get(t.node_path) if t.node_path is not None else None
+            lines = []
+            if t.node_path is not None:
+                n = len(t.node_path)
+                lines = [ln for s in sections if tuple(s.titles[:n]) == t.node_path for ln in s.lines]
+            ls.measures.append(LinkMeasure(t.code, t.title, sec, lines))
+        out.append(ls)
+    return out
 
 
 @dataclass
@@ -696,6 +859,7 @@ def report_from_plans(
     ruleset: RuleSet | None = None,
     departments: Mapping[tuple[str, tuple[str, ...], str], str] | None = None,
     reviews: Reviews | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Report:
     """The :class:`Report` of evaluated plans: their KPI rows come from the one row builder
     (:func:`machikpi.core.rows.kpi_rows`), each with its evaluation; titles are the plans'
@@ -723,4 +887,5 @@ def report_from_plans(
         departments=departments,
         source_plans={ep.plan.doc: ep.plan for ep in plans},
         reviews=reviews,
+        catalogue=catalogue,
     )

@@ -1,8 +1,10 @@
 """What a report takes from the database besides the evaluated rows:
-the committee's comments of the report year and each plan's stored audit.
+the committee's comments of the report year, each plan's stored audit, the
+departments, the approved 効果検証, and the SDG goals and 政策連携プラン (issue 14).
 
-Both are handed to :func:`.context.build_report` (``comments=``,
-``audits=``), so the HTML, PDF and Excel documents show the same ones.
+They are handed to :func:`.context.build_report` (``comments=``,
+``audits=``, ``departments=``, ``reviews=``, ``catalogue=``), so the HTML,
+PDF and Excel documents show the same ones.
 Needs Django set up (:func:`machikpi.adapters.django_settings.setup`).
 """
 
@@ -11,7 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from .context import Comment, ExternalReviewText, Reviews, ReviewText, StoredAudit
+from .context import (
+    Catalogue,
+    Comment,
+    ExternalReviewText,
+    LinkTargetText,
+    PlanLinkText,
+    Reviews,
+    ReviewText,
+    StoredAudit,
+)
 
 
 def _day(value: datetime | None) -> str:
@@ -176,3 +187,67 @@ def stored_reviews(year: int, docs: Iterable[str] | None = None) -> Reviews:
         if node_id in nodes
     ]
     return Reviews(indicators=indicators, measures=measures, external=external)
+
+
+def stored_catalogue(docs: Iterable[str] | None = None) -> Catalogue:
+    """The SDG goals of the present nodes of the plans ``docs`` (default all) as the public
+    sees them (confirmed, or suggested and not yet reviewed; never rejected) and their present
+    政策連携プラン with the measures they name — for :func:`.context.build_report`'s
+    ``catalogue``. Three queries whatever the size: the goals, the cross-cutting plans joined
+    to their targets, and the nodes (for the paths the report keys its sections by)."""
+    from ..storage import models as db
+    from ..storage.tree import ancestry
+
+    wanted = list(docs) if docs is not None else None
+    goals = db.NodeSdg.objects.filter(node__present=True).exclude(state=db.NodeSdg.REJECTED)
+    links = db.PlanLinkRow.objects.filter(present=True)
+    nodes_qs = db.Node.objects.all()
+    if wanted is not None:
+        goals = goals.filter(node__plan__doc__in=wanted)
+        links = links.filter(plan__doc__in=wanted)
+        nodes_qs = nodes_qs.filter(plan__doc__in=wanted)
+    found_goals = list(
+        goals.order_by("node_id", "goal").values_list("node__plan__doc", "node_id", "goal", "state")
+    )
+    found_links = list(
+        links.order_by("plan__doc", "position", "id", "targets__position", "targets__id").values_list(
+            "id",
+            "plan__doc",
+            "code",
+            "title",
+            "text",
+            "targets__id",
+            "targets__code",
+            "targets__title",
+            "targets__node_id",
+        )
+    )
+    if not found_goals and not found_links:
+        return Catalogue()
+    nodes: dict[int, tuple[int | None, str]] = {
+        nid: (parent, title)
+        for nid, parent, title in nodes_qs.order_by().values_list("id", "parent_id", "title")
+    }
+
+    def path(node_id: int) -> tuple[str, ...]:
+        return tuple(nodes[k][1] for k in ancestry(node_id, lambda n: nodes[n][0]))
+
+    sdgs: dict[tuple[str, tuple[str, ...]], list[tuple[int, bool]]] = {}
+    for doc, node_id, goal, state in found_goals:
+        if node_id in nodes:
+            sdgs.setdefault((doc, path(node_id)), []).append((goal, state == db.NodeSdg.CONFIRMED))
+    heads: dict[int, tuple[str, str, str, str]] = {}
+    targets: dict[int, list[LinkTargetText]] = {}
+    for link_id, doc, code, title, text, target_id, t_code, t_title, t_node in found_links:
+        heads.setdefault(link_id, (doc, code or "", title, text))
+        bucket = targets.setdefault(link_id, [])
+        if target_id is not None:
+            node_path = path(t_node) if t_node in nodes else None
+            bucket.append(LinkTargetText(t_code or "", t_title or "", node_path))
+    return Catalogue(
+        sdgs=sdgs,
+        links=[
+            PlanLinkText(doc=doc, code=code, title=title, text=text, targets=tuple(targets[k]))
+            for k, (doc, code, title, text) in heads.items()
+        ],
+    )

@@ -6,8 +6,11 @@ committee's comments on a node follow its indicators as lines of 区分
 ``委員会コメント`` with the commenter in 指標名 and the text in 備考; the approved 効果検証
 of each indicator is in its row's columns 取組の成果と課題, 今後の方向性, 内部評価, that
 of a measure and the committee's 外部評価 follow the node's indicators as lines of
-区分 ``施策の効果検証`` and ``外部評価`` — the committee's name in 指標名) and
-``監査所見`` (the findings of :attr:`PlanReport.findings` — the stored
+区分 ``施策の効果検証`` and ``外部評価`` — the committee's name in 指標名; the last column
+``SDGs`` holds the SDG goal numbers of each line's node, ``3, 4, 11``), ``政策連携プラン``
+when a plan has cross-cutting plans (one line per indicator series of each measure a
+政策連携プラン names, with its 課題意識 on the plan's first line and the grade of the
+report year) and ``監査所見`` (the findings of :attr:`PlanReport.findings` — the stored
 audit, with document and line — one line each). Every sheet starts with a
 title row (plan, 評価年度, rule set) and, for demo data, a
 ``架空のデモ用データ`` line; its header row is frozen.
@@ -37,7 +40,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...core.quantities import plain_number
 from ..spreadsheet_safety import text_only
-from .context import Comment, Goal, IndicatorLine, NodeSection, PlanReport, Report, ReviewText, Row
+from .context import (
+    Comment,
+    Goal,
+    IndicatorLine,
+    LinkMeasure,
+    NodeSection,
+    PlanReport,
+    Report,
+    ReviewText,
+    Row,
+)
 
 DEMO_NOTE = "※ 架空のデモ用データです（実在の実績値ではありません）"
 PERCENT = "0.0%"
@@ -51,6 +64,8 @@ MEASURE_REVIEW_ROLE = "施策の効果検証"
 EXTERNAL_REVIEW_ROLE = "外部評価"
 #: The 効果検証 columns at the end of a goal sheet.
 REVIEW_COLUMNS = ["取組の成果と課題", "今後の方向性", "内部評価"]
+#: The last column of a goal sheet: the SDG goals of the line's node.
+SDG_COLUMN = "SDGs"
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -152,15 +167,18 @@ def _goal_sheet(ws: Worksheet, report: Report, plan: PlanReport, goal: Goal) -> 
         widths += [11, 9]
     names += [f"実績値 {y}年度" for y in years]
     widths += [12] * len(years)
-    names += ["達成率", "進捗率", "評価", "備考", *REVIEW_COLUMNS]
-    widths += [9, 9, 6, 50, 50, 10, 30]
+    names += ["達成率", "進捗率", "評価", "備考", *REVIEW_COLUMNS, SDG_COLUMN]
+    widths += [9, 9, 6, 50, 50, 10, 30, 12]
     notes_col = names.index("備考") + 1
+    sdg_col = len(names)
     header = _title_rows(ws, report, f"{plan.title}　{goal.section.heading}")
     _header(ws, header, names, widths)
     r = header + 1
     for sec in sections:
+        goals = ", ".join(str(m.number) for m in sec.sdgs) or None
         for line in sec.lines:
             _indicator_row(ws, r, sec, line, n_targets, years)
+            _put(ws, r, sdg_col, goals)
             r += 1
         if sec.review is not None:
             _fill(ws, r, len(names))
@@ -279,6 +297,34 @@ def _summary_sheet(ws: Worksheet, report: Report) -> None:
                 _put(ws, r, col, content)
 
 
+def _links_sheet(ws: Worksheet, report: Report) -> None:
+    """The 政策連携プラン of every plan: a line per indicator series of each measure they name
+    (a measure without one: a line of its own), the 課題意識 on each plan's first line."""
+    header = _title_rows(ws, report, "政策連携プラン（分野横断の施策と指標の評価）")
+    names = ["計画", "政策連携プラン", "課題意識", "施策", "指標名", "評価"]
+    _header(ws, header, names, [30, 30, 60, 36, 36, 8])
+    r = header + 1
+    for plan in report.plans:
+        for link in plan.links:
+            first = True
+            measures: list[LinkMeasure | None] = [*link.measures] or [None]
+            for m in measures:
+                lines: list[IndicatorLine | None] = [*(m.lines if m is not None else [])] or [None]
+                for line in lines:
+                    values = [
+                        plan.title,
+                        link.heading,
+                        link.text if first else None,
+                        m.heading if m is not None else None,
+                        (line.name + (f"（{line.group}）" if line.group else "")) if line else None,
+                        line.grade if line else None,
+                    ]
+                    for col, content in enumerate(values, start=1):
+                        _put(ws, r, col, content or None)
+                    first = False
+                    r += 1
+
+
 def _audit_sheet(ws: Worksheet, report: Report) -> None:
     header = _title_rows(ws, report, "監査所見（計画の指標表の点検結果）")
     for plan in report.plans:  # where each plan's findings come from, above the header
@@ -332,6 +378,8 @@ def build_workbook(report: Report) -> Workbook:
         for goal in plan.goals:
             wanted = (f"{p}-" if several else "") + goal.section.heading
             _goal_sheet(wb.create_sheet(sheet_name(wanted, taken)), report, plan, goal)
+    if any(plan.links for plan in report.plans):
+        _links_sheet(wb.create_sheet(sheet_name("政策連携プラン", taken)), report)
     _audit_sheet(wb.create_sheet(audit_name), report)
     return text_only(wb)
 

@@ -2,8 +2,9 @@
 
 :func:`make_report` evaluates the stored plans for a fiscal year (keeping
 the evaluations) and builds the :class:`~..reports.context.Report` with the
-committee's comments of the year, each plan's stored audit and the
-indicators' departments. :func:`report_bytes` returns the document's bytes
+committee's comments of the year, each plan's stored audit, the
+indicators' departments, the approved 効果検証, and the nodes' SDG goals and the
+plans' 政策連携プラン. :func:`report_bytes` returns the document's bytes
 (HTML, PDF or XLSX) without touching the file system; the command line
 writes them to a file and the staff area sends them as a download.
 """
@@ -52,7 +53,13 @@ def make_report(
     Raises :class:`~..storage.municipalities.MunicipalityChoiceError` when no
     municipality is given and several are stored, or a plan is not the
     municipality's. A report never holds another municipality's plan."""
-    from ..reports.stored import stored_audits, stored_comments, stored_departments, stored_reviews
+    from ..reports.stored import (
+        stored_audits,
+        stored_catalogue,
+        stored_comments,
+        stored_departments,
+        stored_reviews,
+    )
     from ..storage.load import load_plans
     from ..storage.municipalities import choose_owner, owner_docs
 
@@ -80,6 +87,7 @@ def make_report(
         ruleset=ruleset,
         departments=stored_departments(docs),
         reviews=stored_reviews(year, docs),
+        catalogue=stored_catalogue(docs),
     )
     report.municipality = owner.label if owner is not None else ""
     return report

@@ -18,6 +18,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ....core.catalogue import concept as catalogue_concept
 from ....core.periods import fiscal_year_of
 from ...actual_entry import MIN_YEAR, parse_value
 from ...storage import models as db
@@ -61,6 +62,38 @@ class IndicatorRefSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     role = serializers.CharField(help_text="kpi, numeric_goal … (machikpi.core.model.Role)")
     unit = serializers.CharField(allow_null=True)
+
+
+class SdgGoalSerializer(serializers.Serializer[Any]):
+    """An SDG goal of a node: confirmed by the planning office (企画政策課), or suggested
+    at import from the node's indicators and text and not yet reviewed (a rejected
+    suggestion is never listed)."""
+
+    number = serializers.IntegerField(min_value=1, max_value=17, help_text="the goal, 1 to 17")
+    short = serializers.CharField(
+        help_text="the goal's short Japanese name (外務省), e.g. すべての人に健康と福祉を"
+    )
+    confirmed = serializers.BooleanField(help_text="false: an automatic suggestion not yet reviewed")
+
+
+class ConceptSerializer(serializers.Serializer[Any]):
+    """The indicator-catalogue concept of an indicator (the same concept links
+    indicators of different plans)."""
+
+    id = serializers.CharField(help_text="the concept's id in the catalogue, e.g. crimes")
+    score = serializers.FloatField(
+        allow_null=True, help_text="the matcher's score (null: set by a person, not matched)"
+    )
+    confirmed = serializers.BooleanField(help_text="true: confirmed or set by the planning office")
+
+
+# ``label`` is also an attribute of every DRF field, so it is declared after the class (as
+# ``children`` of the tree nodes), in the order the schema lists it: after ``id``.
+ConceptSerializer._declared_fields = {
+    "id": ConceptSerializer._declared_fields["id"],
+    "label": serializers.CharField(help_text="the concept's Japanese label, e.g. 刑法犯認知件数"),
+    **{k: v for k, v in ConceptSerializer._declared_fields.items() if k != "id"},
+}
 
 
 class EvaluationSerializer(serializers.Serializer[Any]):
@@ -115,6 +148,7 @@ class PlanTreeNodeSerializer(serializers.Serializer[Any]):
         help_text="series per grade in the subtree for the plan's latest evaluation (see `evaluation`)",
     )
     ungraded = serializers.IntegerField(help_text="evaluated series of the subtree without a grade")
+    sdgs = SdgGoalSerializer(many=True, help_text="the node's SDG goals in goal order")
 
 
 # Children are nodes of the same shape (declared after the class so it can refer to itself).
@@ -186,6 +220,7 @@ class NodeDetailSerializer(serializers.Serializer[Any]):
     title = serializers.CharField()
     text = serializers.CharField(help_text="the node's text in the plan document")
     present = serializers.BooleanField(help_text="false: gone from the last import of the document")
+    sdgs = SdgGoalSerializer(many=True, help_text="the node's SDG goals in goal order")
     children = NodeRefSerializer(many=True)
     comments = CommentSerializer(many=True)
     indicators = NodeIndicatorSerializer(many=True)
@@ -267,7 +302,25 @@ class IndicatorDetailSerializer(serializers.Serializer[Any]):
     notes = serializers.ListField(child=serializers.CharField())
     department = serializers.CharField(source="department.name", allow_null=True, default=None)
     present = serializers.BooleanField()
+    concept = serializers.SerializerMethodField()
     series = SeriesDetailSerializer(many=True, source="series_list")
+
+    @extend_schema_field(ConceptSerializer(allow_null=True))
+    def get_concept(self, obj: db.Indicator) -> dict[str, Any] | None:
+        """The indicator's stored catalogue concept (null: none matched, or a person said none fits)."""
+        row: db.IndicatorConcept | None = getattr(obj, "concept_match", None)
+        if row is None or not row.concept:
+            return None
+        try:
+            label = catalogue_concept(row.concept).label
+        except KeyError:  # a concept the catalogue no longer has
+            return None
+        return {
+            "id": row.concept,
+            "label": label,
+            "score": row.score,
+            "confirmed": row.confirmed or row.set_by == db.IndicatorConcept.PERSON,
+        }
 
     @extend_schema_field(NodeRefSerializer(many=True))
     def get_path(self, obj: db.Indicator) -> list[dict[str, Any]]:

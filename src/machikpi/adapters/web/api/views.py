@@ -38,10 +38,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from ....core import sdgs
 from ...actual_entry import outlier
 from ...services.grading import check_grade
 from ...storage import models as db
 from ...storage.actuals import ActualConflict, approve_actual, record_actual
+from ...storage.catalogue import public_goals
 from ...storage.tree import ancestry
 from ..params import MAX_ID, exact_number
 from ..public import queries as q
@@ -137,6 +139,11 @@ def _ancestors(nodes: dict[int, dict[str, Any]], node_id: int | None) -> list[di
     return [_node_ref(nodes[n]) for n in ancestry(known, lambda n: nodes[n]["parent_id"])]
 
 
+def _sdgs(goals: Iterable[tuple[int, bool]]) -> list[dict[str, Any]]:
+    """A node's public SDG goals (``(goal, confirmed)``) as :class:`~.serializers.SdgGoalSerializer` data."""
+    return [{"number": g, "short": sdgs.goal(g).short, "confirmed": c} for g, c in goals]
+
+
 def _latest_evaluations(evaluations: list[db.Evaluation]) -> list[db.Evaluation]:
     """The evaluations of the latest evaluated year among ``evaluations`` (one per rule set)."""
     if not evaluations:
@@ -207,6 +214,7 @@ class PlanDetail(PublicMixin, GenericAPIView[db.Plan]):
             indicators[ind.pop("node_id")].append(ind)
         choice = q.choose_evaluation(q.evaluation_choices(plan.pk), None)
         tree = q.plan_tree(plan.pk, choice)
+        goals = public_goals([n.id for n in tree.walk()])
 
         def node_data(n: q.TreeNode) -> dict[str, Any]:
             counts = n.total.counts if choice is not None else {}
@@ -218,6 +226,7 @@ class PlanDetail(PublicMixin, GenericAPIView[db.Plan]):
                 "indicators": indicators.get(n.id, []),
                 "grades": {g: c for g, c in counts.items() if g != q.NO_GRADE},
                 "ungraded": counts.get(q.NO_GRADE, 0),
+                "sdgs": _sdgs(goals.get(n.id, [])),
                 "children": [node_data(c) for c in n.children],
             }
 
@@ -266,11 +275,14 @@ class NodeDetail(PublicMixin, RetrieveAPIView[db.Node]):
         indicators = db.Indicator.objects.filter(present=True).order_by("position", "id")
         indicators = indicators.prefetch_related(Prefetch("series", queryset=series))
         comments = db.CommitteeComment.objects.order_by("-year", "created_at", "id")
+        goals = db.NodeSdg.objects.exclude(state=db.NodeSdg.REJECTED).order_by("goal")
         return (
             db.Node.objects.filter(plan__published=True)
             .select_related("plan")
             .prefetch_related(
-                Prefetch("indicators", queryset=indicators), Prefetch("comments", queryset=comments)
+                Prefetch("indicators", queryset=indicators),
+                Prefetch("comments", queryset=comments),
+                Prefetch("sdgs", queryset=goals),
             )
         )
 
@@ -288,6 +300,7 @@ class NodeDetail(PublicMixin, RetrieveAPIView[db.Node]):
             "title": node.title,
             "text": node.text,
             "present": node.present,
+            "sdgs": _sdgs((g.goal, g.state == db.NodeSdg.CONFIRMED) for g in node.sdgs.all()),
             "children": children,
             "comments": list(node.comments.all()),
             "indicators": [
@@ -334,7 +347,8 @@ class IndicatorDetail(PublicMixin, RetrieveAPIView[db.Indicator]):
     permission_classes = (AllowAny,)
 
     def get_queryset(self) -> QuerySet[db.Indicator]:
-        """Indicators with plan, node, department, series, cells, approved actuals and evaluations."""
+        """Indicators with plan, node, department, catalogue concept (joined: no query of its
+        own), series, cells, approved actuals and evaluations."""
         published = db.ActualValue.objects.filter(approved_raw__isnull=False).order_by("year")
         series = db.Series.objects.order_by("position", "id").prefetch_related(
             Prefetch("cells", queryset=db.Cell.objects.order_by("kind", "position", "id")),
@@ -347,7 +361,7 @@ class IndicatorDetail(PublicMixin, RetrieveAPIView[db.Indicator]):
         )
         return (
             db.Indicator.objects.filter(plan__published=True)
-            .select_related("plan", "node", "department")
+            .select_related("plan", "node", "department", "concept_match")
             .prefetch_related(Prefetch("series", queryset=series, to_attr="series_list"))
         )
 

@@ -1,7 +1,8 @@
 """Downloads of one indicator: CSV (UTF-8 with BOM, for Excel) and XLSX.
 
 Both hold the same table, one row per value, header in Japanese:
-計画 / 施策 / 指標 / 区分 / 単位 / 種別 / 年度 / 値 / 表記 / 出典 / 評価 / 評価基準 / 達成率(%) / 進捗率(%).
+計画 / 施策 / 指標 / 区分 / 単位 / 種別 / 年度 / 値 / 表記 / 出典 / 評価 / 評価基準 / 達成率(%) / 進捗率(%)
+/ SDGs / 指標カタログの概念ID.
 
 * 種別: 基準値, 目標値, 実績値; 出典 says where the value comes from
   (計画書: printed in the plan document; 実績入力: an approved entered value);
@@ -9,7 +10,13 @@ Both hold the same table, one row per value, header in Japanese:
   thousands separator, no unit; empty when the cell is not a number); 表記 is
   the text as printed or entered;
 * 評価 / 達成率 / 進捗率 are the stored evaluation of that year under the
-  rule set the page shows (実績値 rows only), the rates in per cent.
+  rule set the page shows (実績値 rows only), the rates in per cent;
+* SDGs lists the SDG goal numbers of the indicator's node as its page shows them
+  (confirmed ones and suggestions not yet reviewed, never rejected ones), e.g.
+  ``3, 4, 11``; 指標カタログの概念ID is the indicator's catalogue concept (e.g.
+  ``crimes``, its page ``/concepts/crimes/``), empty when it has none. Both repeat
+  on every row (issue 14), after the columns they had before so that column
+  positions do not move.
 
 Only published values: drafts never appear (see :mod:`.queries`).
 """
@@ -18,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +48,8 @@ HEADER = [
     "評価基準",
     "達成率(%)",
     "進捗率(%)",
+    "SDGs",
+    "指標カタログの概念ID",
 ]
 
 KIND_LABELS = {"baseline": "基準値", "target": "目標値", "actual": "実績値"}
@@ -58,12 +68,25 @@ def _pct(x: float | None) -> float | None:
     return None if x is None else round(x * 100, 1)
 
 
+def sdg_text(goals: Sequence[int]) -> str:
+    """Goal numbers as one cell: ``3, 4, 11`` (``""`` for none)."""
+    return ", ".join(str(g) for g in goals)
+
+
 def indicator_table(
-    indicator: db.Indicator, node_heading: str, views: list[SeriesView], choice: EvaluationChoice | None
+    indicator: db.Indicator,
+    node_heading: str,
+    views: list[SeriesView],
+    choice: EvaluationChoice | None,
+    *,
+    sdgs: Sequence[int] = (),
+    concept: str = "",
 ) -> Download:
-    """The download table of ``indicator`` (module docstring)."""
+    """The download table of ``indicator`` (module docstring); ``sdgs`` the goals of its
+    node, ``concept`` its catalogue concept id."""
     plan = indicator.plan
     base = [plan.title or plan.doc, node_heading, indicator.name]
+    tail = [sdg_text(sdgs), concept]
     rows: list[list[Any]] = [list(HEADER)]
     for v in views:
         lead = [*base, v.group or "", indicator.unit or ""]
@@ -81,6 +104,7 @@ def indicator_table(
                     None,
                     None,
                     None,
+                    *tail,
                 ]
             )
         graded = {e.year: e for e in v.evaluations if choice is not None and e.rules == choice.rules}
@@ -98,6 +122,7 @@ def indicator_table(
                     e.rules if e is not None else None,
                     _pct(e.achievement_rate) if e is not None else None,
                     _pct(e.progress_rate) if e is not None else None,
+                    *tail,
                 ]
             )
     return Download(f"indicator-{indicator.pk}", rows)
@@ -137,7 +162,7 @@ def to_xlsx(table: Download) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
-    widths = [28, 24, 28, 8, 8, 8, 8, 12, 20, 10, 8, 14, 10, 10]
+    widths = [28, 24, 28, 8, 8, 8, 8, 12, 20, 10, 8, 14, 10, 10, 12, 20]
     for i, w in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = w
     buf = io.BytesIO()

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ...storage import models as db
+from ...storage.catalogue import public_goals
 from ...storage.revisions import target_history
 from ..params import whole_number
 from . import catalogue, labels
@@ -352,7 +353,11 @@ def _download(request: HttpRequest, indicator_id: int) -> tuple[db.Indicator, An
     views = q.series_views([ind.pk], choice, all_evaluations=True, include_absent=not ind.present).get(
         ind.pk, []
     )
-    return ind, indicator_table(ind, str(ind.node), views, choice)
+    goals = [g for g, _confirmed in public_goals([ind.node_id]).get(ind.node_id, [])]
+    concept = catalogue.indicator_concept(ind)
+    return ind, indicator_table(
+        ind, str(ind.node), views, choice, sdgs=goals, concept=concept.id if concept else ""
+    )
 
 
 def indicator_csv(request: HttpRequest, indicator_id: int) -> HttpResponse:
