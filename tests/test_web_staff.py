@@ -659,6 +659,12 @@ def test_committee_comments_on_a_node_and_edits_only_its_own(staff):
     comment = m.CommitteeComment.objects.get()
     assert (comment.node_id, comment.year, comment.author_name) == (node.pk, 2025, "iinkai")
     assert "目標の設定根拠を示すこと" in c.get("/staff/comments/?year=2025").content.decode()
+    # the public node page shows the comment under the committee's name, never the login name
+    from django.test import Client
+
+    page = Client().get(f"/nodes/{node.pk}/").content.decode()
+    assert "目標の設定根拠を示すこと" in page and "外部有識者会議" in page
+    assert "iinkai" not in page
     r = c.post(
         f"/staff/comments/{comment.pk}/edit/", {"node": str(node.pk), "year": "2025", "text": "改めて"}
     )

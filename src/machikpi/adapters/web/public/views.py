@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ...services.review import committee_name
 from ...storage import models as db
 from ...storage.catalogue import public_goals
 from ...storage.revisions import target_history
@@ -240,6 +241,8 @@ def node(request: HttpRequest, node_id: int) -> HttpResponse:
             "children": children,
             "rows": rows,
             "comments": comments,
+            # a comment is published under the committee's name, never a member's login
+            "committee_name": committee_name(),
             "reviews": reviews,
             "external_reviews": external_reviews,
             "sdg_badges": catalogue.node_badges([n.pk]).get(n.pk, []),
