@@ -171,7 +171,7 @@ def test_the_approved_review_is_in_html_and_xlsx_and_a_draft_is_not(staff: Any) 
     assert APPROVED_TEXT in cells and DRAFT_TEXT not in cells and EXTERNAL_TEXT in cells
     for ws in wb.worksheets[1:-1]:  # goal sheets: the review columns after 備考
         header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "施策")
-        assert list(header[-4:]) == ["備考", "取組の成果と課題", "今後の方向性", "内部評価"], ws.title
+        assert list(header[-5:]) == ["備考", "取組の成果と課題", "今後の方向性", "内部評価", "SDGs"], ws.title
     row = next(
         r for ws in wb.worksheets for r in ws.iter_rows(values_only=True) if APPROVED_TEXT in r and r[2]
     )
