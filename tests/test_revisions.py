@@ -145,8 +145,11 @@ def test_publish_keeps_the_old_target_and_the_evaluation_uses_the_target_in_forc
 
     plan, corrected = _first_edition(monkeypatch)
     series = m.Series.objects.get(indicator__plan=plan, indicator__name=CHANGED)
-    for year in (2025, 2026):
-        record_actual(series.pk, year, value=2000.0, raw="2000", note="", who="kikaku")
+    from django.db import transaction
+
+    with transaction.atomic():  # record_actual locks the value's row (PostgreSQL needs a transaction)
+        for year in (2025, 2026):
+            record_actual(series.pk, year, value=2000.0, raw="2000", note="", who="kikaku")
 
     _publish(_import(_revised_text()), REVISED_AT, monkeypatch)
     assert _targets(plan.pk, CHANGED) == ["2,150億円"]

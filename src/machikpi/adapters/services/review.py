@@ -267,7 +267,9 @@ def approve_review(user: Any, entry_id: int, *, expected_version: int | None = N
     """Approve a submitted 効果検証 (planning): its content becomes the published one.
     ``False`` when it is not submitted (nothing done)."""
     _require_planning(user)
-    entry = db.ReviewEntry.objects.select_for_update().select_related("direction").get(pk=entry_id)
+    entry = (
+        db.ReviewEntry.objects.select_for_update(of=("self",)).select_related("direction").get(pk=entry_id)
+    )
     _check_version(entry, expected_version)
     if entry.status != db.ReviewEntry.SUBMITTED:
         return False
@@ -299,7 +301,9 @@ def return_review(user: Any, entry_id: int, *, reason: str, expected_version: in
     reason = reason.strip()
     if not reason:
         raise ReviewError("差し戻しの理由を書いてください。")
-    entry = db.ReviewEntry.objects.select_for_update().select_related("direction").get(pk=entry_id)
+    entry = (
+        db.ReviewEntry.objects.select_for_update(of=("self",)).select_related("direction").get(pk=entry_id)
+    )
     _check_version(entry, expected_version)
     if entry.status != db.ReviewEntry.SUBMITTED:
         return False
