@@ -31,8 +31,9 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-# The database tests (marker db) run on SQLite first, then again on PostgreSQL;
-# the axe-core page checks, the CSP check and schemathesis do not depend on the database and run once.
+# The database tests (marker db) run on SQLite first, then again on PostgreSQL; the browser
+# tests (pages and flows in Chromium: what they store is checked by the db tests on both
+# databases) and schemathesis (the API's schema) do not depend on the database and run once.
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # Each run is spread over PYTEST_JOBS processes (pytest-xdist), one test file per process at a
 # time; each process has its own SQLite file or PostgreSQL schema (tests/storage_db.py), its own
@@ -42,7 +43,7 @@ PYTEST_PARALLEL = -n $(PYTEST_JOBS) --dist loadfile
 
 pytest: $(STAMP)
 	$(BIN)/pytest $(PYTEST_PARALLEL)
-	MACHIKPI_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_PARALLEL) -m db --ignore=tests/browser/test_accessibility.py --ignore=tests/browser/test_csp.py --ignore=tests/test_api_schemathesis.py
+	MACHIKPI_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_PARALLEL) -m db --ignore=tests/browser --ignore=tests/test_api_schemathesis.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract_throughput.py
