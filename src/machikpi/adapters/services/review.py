@@ -63,9 +63,10 @@ def direction_choices(*, include_inactive: bool = False) -> list[db.DirectionCho
 
 
 def committee_name() -> str:
-    """The name the committee's 外部評価 is published under (企画政策課's setting)."""
-    setting, _created = db.ReviewSetting.objects.get_or_create(pk=1)
-    return setting.committee_name or db.DEFAULT_COMMITTEE_NAME
+    """The name the committee's 外部評価 is published under (企画政策課's setting, else the
+    default). Reads only: a public page asking for it writes nothing."""
+    name = db.ReviewSetting.objects.filter(pk=1).values_list("committee_name", flat=True).first()
+    return name or db.DEFAULT_COMMITTEE_NAME
 
 
 def set_committee_name(user: Any, name: str) -> None:

@@ -43,10 +43,6 @@ class LoadedPlan:
     series_ids: list[int] = field(default_factory=list)
 
 
-def _status(text: str) -> core.CellStatus:
-    return core.CellStatus(text)
-
-
 def _cell(
     raw: str,
     status: str,
@@ -60,7 +56,7 @@ def _cell(
 ) -> core.ValueCell:
     return core.ValueCell(
         raw=raw,
-        status=_status(status),
+        status=core.CellStatus(status),
         value=value,
         year=year,
         year_type=core.YearType(year_type) if year_type else None,

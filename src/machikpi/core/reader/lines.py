@@ -97,20 +97,9 @@ _FLAT_ITEM = re.compile(rf"[^\s:：]{{2,40}}[:：]\s?{_FLAT_VALUE}\s?[→⇒]\s?
 
 
 # ``平成 25 (基準値)``, ``令和 2 年度``: an era year printed with spaces is one header cell.
-_FLAT_ERA_YEAR = re.compile(
-    r"(?<![^\s])(?:平成|令和|昭和|[HR])\s?(?:\d{1,2}|元)(?:\s?年度?)?(?:\s?[(（][^()（）\s]{1,6}[)）])?(?![^\s])"
-)
-
-
-def _split_spaces(text: str) -> list[str]:
-    pieces: list[str] = []
-    pos = 0
-    for m in _FLAT_ERA_YEAR.finditer(text):
-        pieces += [p for p in re.split(r" +", text[pos : m.start()]) if p]
-        pieces.append(m.group(0).replace(" ", ""))
-        pos = m.end()
-    pieces += [p for p in re.split(r" +", text[pos:]) if p]
-    return pieces
+_FLAT_ERA_YEAR = r"(?<![^\s])(?:平成|令和|昭和|[HR])\s?(?:\d{1,2}|元)(?:\s?年度?)?(?:\s?[(（][^()（）\s]{1,6}[)）])?(?![^\s])"
+#: The pieces of a flattened page that are not split at their spaces.
+_FLAT_KEPT = re.compile(rf"(?P<item>{_FLAT_ITEM.pattern})|(?P<year>{_FLAT_ERA_YEAR})")
 
 
 def _flat_pieces(text: str) -> list[str]:
@@ -119,11 +108,12 @@ def _flat_pieces(text: str) -> list[str]:
     with spaces (``平成 25 (基準値)``), which becomes one cell (``平成25(基準値)``)."""
     pieces: list[str] = []
     pos = 0
-    for m in _FLAT_ITEM.finditer(text):
-        pieces += _split_spaces(text[pos : m.start()])
-        pieces.append(m.group(0).strip())
+    for m in _FLAT_KEPT.finditer(text):
+        pieces += [p for p in re.split(r" +", text[pos : m.start()]) if p]
+        kept = m.group(0).strip()
+        pieces.append(kept if m.lastgroup == "item" else kept.replace(" ", ""))
         pos = m.end()
-    pieces += _split_spaces(text[pos:])
+    pieces += [p for p in re.split(r" +", text[pos:]) if p]
     return pieces
 
 

@@ -88,7 +88,7 @@ def refresh_evaluations(keys: set[tuple[int, int]]) -> None:
     the plan are refreshed (a new year is evaluated by ``machikpi report`` or
     the report download), each under every rule set stored for it."""
     from ...rulesets import load_ruleset
-    from ...storage.evaluations import evaluate_stored
+    from ...services.evaluation import evaluate_year
 
     for plan_id, year in sorted(keys):
         rules = set(
@@ -104,7 +104,7 @@ def refresh_evaluations(keys: set[tuple[int, int]]) -> None:
                 ruleset = load_ruleset(name)
             except (MachikpiError, OSError):
                 continue  # a rule-set file the web application does not know
-            evaluate_stored(year, ruleset, docs=[doc])
+            evaluate_year(year, ruleset, docs=[doc])
 
 
 def staff_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:

@@ -228,8 +228,7 @@ def evaluate(request: HttpRequest) -> HttpResponse:
     evaluations (the public grades follow)."""
     from ....core.evaluation.describe import describe_ruleset
     from ...rulesets import load_ruleset
-    from ...services.evaluation import DEFAULT_RULES
-    from ...storage.evaluations import evaluate_stored
+    from ...services.evaluation import DEFAULT_RULES, evaluate_year
     from ...storage.municipalities import MunicipalityChoiceError, choose_owner, owner_docs, owner_label
     from .reports import owner_choices, owner_of
 
@@ -247,7 +246,7 @@ def evaluate(request: HttpRequest) -> HttpResponse:
                 form.add_error("municipality", str(e))
             else:
                 docs = owner_docs(owner)
-                result = evaluate_stored(year, ruleset, docs=docs) if docs else None
+                result = evaluate_year(year, ruleset, docs=docs) if docs else None
                 # (the evaluation objects alone: building the KPI rows would read the plans again)
                 evaluations = result.evaluations if result is not None else []
                 graded = sum(1 for e in evaluations if e.get("grade"))

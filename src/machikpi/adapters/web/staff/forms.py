@@ -120,6 +120,16 @@ class UploadForm(forms.Form):
         return f
 
 
+def node_choices() -> list[Any]:
+    """The present nodes as the choices of a node field, grouped by plan (``code title``, at
+    most 80 characters), after an empty choice: the committee's comment and 外部評価 forms."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for node in db.Node.objects.filter(present=True).select_related("plan").order_by("plan__doc", "position"):
+        label = f"{node.code + ' ' if node.code else ''}{node.title}"
+        groups.setdefault(str(node.plan), []).append((node.pk, label[:80]))
+    return [("", "—"), *((plan, items) for plan, items in groups.items())]
+
+
 class CommentForm(forms.Form):
     """A committee comment on a node for an evaluation year."""
 
@@ -131,15 +141,9 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        groups: dict[str, list[tuple[int, str]]] = {}
-        for node in (
-            db.Node.objects.filter(present=True).select_related("plan").order_by("plan__doc", "position")
-        ):
-            label = f"{node.code + ' ' if node.code else ''}{node.title}"
-            groups.setdefault(str(node.plan), []).append((node.pk, label[:80]))
         field = self.fields["node"]
         assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [("", "—"), *((plan, items) for plan, items in groups.items())]
+        field.choices = node_choices()
 
     def clean_text(self) -> str:
         """The comment, stripped; not empty."""

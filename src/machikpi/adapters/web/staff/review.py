@@ -31,6 +31,7 @@ from ...storage import models as db
 from ...storage.tree import node_chain
 from ..params import whole_number
 from .common import current_user, cycle_year, int_param, safe_next, staff_context, wareki, year_param
+from .forms import node_choices
 from .permissions import ALL_ROLES, COMMITTEE, DEPARTMENT, PLANNING, department_of, role_of, roles
 
 
@@ -73,15 +74,9 @@ class ExternalForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        groups: dict[str, list[tuple[int, str]]] = {}
-        for node in (
-            db.Node.objects.filter(present=True).select_related("plan").order_by("plan__doc", "position")
-        ):
-            label = f"{node.code + ' ' if node.code else ''}{node.title}"
-            groups.setdefault(str(node.plan), []).append((node.pk, label[:80]))
         field = self.fields["node"]
         assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [("", "—"), *((plan, items) for plan, items in groups.items())]
+        field.choices = node_choices()
 
 
 def _entries(year: int) -> tuple[dict[int, db.ReviewEntry], dict[int, db.ReviewEntry]]:
